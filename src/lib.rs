@@ -7,3 +7,4 @@
 pub mod encoding;
 pub mod signing;
 pub mod time;
+pub mod validate;

@@ -1,0 +1,526 @@
+//! The value rules of the OSS LiveChannel API (spec §2), as pure functions.
+//!
+//! The client runs them before sending so that users get a precise error without a round
+//! trip; the emulator runs the same functions to decide when to answer `InvalidArgument`.
+//! Because OSS is the authority, every rule here is one OSS documents: a rule that is
+//! stricter than OSS would make the client refuse requests the server accepts.
+
+use std::fmt;
+
+/// A value that breaks an OSS rule; says which field and which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The OSS name of the field: an XML element path such as `Target.FragDuration`, or a
+    /// query parameter such as `max-keys`.
+    pub field: &'static str,
+    /// The rule that was broken, with the offending length or (shortened) value.
+    pub rule: String,
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+/// Fixed phrases that begin [`InvalidInput::rule`] where one field has several rules.
+///
+/// OSS gives each of these rules its own EC code, so the emulator needs to tell them apart;
+/// matching on these constants (with `starts_with`) keeps that coupling in one place.
+pub mod rules {
+    /// Any field that must not be empty.
+    pub const EMPTY: &str = "must not be empty";
+    /// `Target.PlaylistName` without the `.m3u8` suffix (OSS EC 0044-00000018).
+    pub const PLAYLIST_SUFFIX: &str = "must end with \".m3u8\"";
+    /// `Target.PlaylistName` shorter than 6 or longer than 128 characters (EC 0044-00000017).
+    pub const PLAYLIST_LENGTH: &str = "must be 6-128 characters";
+    /// `Target.PlaylistName` containing `/` (EC 0044-00000016).
+    pub const PLAYLIST_SLASH: &str = "must not contain '/'";
+    /// `endTime` not greater than `startTime` (EC 0044-00000306).
+    pub const END_NOT_AFTER_START: &str = "must be greater than startTime";
+    /// `endTime` more than one day after `startTime` (EC 0044-00000307).
+    pub const SPAN_OVER_ONE_DAY: &str = "must be at most 86400 s after startTime";
+}
+
+/// Longest stretch of an offending value that goes into a message; values can be kilobytes.
+const SHOWN_CHARS: usize = 64;
+
+/// The value as it appears in a rule: quoted, and cut to [`SHOWN_CHARS`] characters.
+fn shown(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(SHOWN_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head:?}...")
+    } else {
+        format!("{head:?}")
+    }
+}
+
+fn fail(field: &'static str, rule: impl Into<String>) -> Result<(), InvalidInput> {
+    Err(InvalidInput {
+        field,
+        rule: rule.into(),
+    })
+}
+
+fn in_range(field: &'static str, v: i64, min: i64, max: i64) -> Result<(), InvalidInput> {
+    if (min..=max).contains(&v) {
+        Ok(())
+    } else {
+        fail(field, format!("must be {min}-{max} (got {v})"))
+    }
+}
+
+fn max_bytes(field: &'static str, s: &str, max: usize) -> Result<(), InvalidInput> {
+    if s.len() <= max {
+        Ok(())
+    } else {
+        fail(
+            field,
+            format!("is {} bytes, at most {max} allowed", s.len()),
+        )
+    }
+}
+
+fn not_empty(field: &'static str, s: &str) -> Result<(), InvalidInput> {
+    if s.is_empty() {
+        fail(field, rules::EMPTY)
+    } else {
+        Ok(())
+    }
+}
+
+fn bucket_rules(field: &'static str, name: &str) -> Result<(), InvalidInput> {
+    if !(3..=63).contains(&name.len()) {
+        return fail(field, format!("must be 3-63 bytes (got {})", name.len()));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return fail(
+            field,
+            format!("{} may only hold a-z, 0-9 and '-'", shown(name)),
+        );
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return fail(
+            field,
+            format!("{} must not start or end with '-'", shown(name)),
+        );
+    }
+    Ok(())
+}
+
+/// `Bucket`: 3–63 bytes of `[a-z0-9-]`, not starting or ending with `-`.
+pub fn bucket_name(name: &str) -> Result<(), InvalidInput> {
+    bucket_rules("Bucket", name)
+}
+
+/// `LiveChannel`: an object key (1–1023 bytes of UTF-8, not starting with `\`) without `/`.
+///
+/// The leading-backslash rule is OSS's object-naming rule (Java's SDK checks it too). There
+/// is deliberately no rule against control characters or a 64-byte cap: OSS has neither.
+pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
+    let field = "LiveChannel";
+    if name.is_empty() {
+        return fail(field, rules::EMPTY);
+    }
+    if name.len() > 1023 {
+        return fail(
+            field,
+            format!("is {} bytes, at most 1023 allowed", name.len()),
+        );
+    }
+    if name.contains('/') {
+        return fail(field, format!("{} must not contain '/'", shown(name)));
+    }
+    if name.starts_with('\\') {
+        return fail(field, format!("{} must not start with '\\'", shown(name)));
+    }
+    Ok(())
+}
+
+/// `Description`: at most 128 bytes; OSS counts UTF-8 bytes, not characters.
+pub fn description(s: &str) -> Result<(), InvalidInput> {
+    max_bytes("Description", s, 128)
+}
+
+/// `Status` of a configuration: exactly `enabled` or `disabled` (lower case).
+pub fn status(s: &str) -> Result<(), InvalidInput> {
+    match s {
+        "enabled" | "disabled" => Ok(()),
+        _ => fail(
+            "Status",
+            format!("must be enabled or disabled (got {})", shown(s)),
+        ),
+    }
+}
+
+/// `Target.Type`: `HLS`, the only type OSS has.
+pub fn target_type(s: &str) -> Result<(), InvalidInput> {
+    if s == "HLS" {
+        Ok(())
+    } else {
+        fail("Target.Type", format!("must be HLS (got {})", shown(s)))
+    }
+}
+
+/// `Target.FragDuration`: 1–100 seconds.
+pub fn frag_duration(v: u32) -> Result<(), InvalidInput> {
+    in_range("Target.FragDuration", i64::from(v), 1, 100)
+}
+
+/// `Target.FragCount`: 1–100 fragments.
+pub fn frag_count(v: u32) -> Result<(), InvalidInput> {
+    in_range("Target.FragCount", i64::from(v), 1, 100)
+}
+
+/// `Target.PlaylistName`: ends with `.m3u8`, 6–128 characters, no `/`.
+///
+/// Checked in that order; the rule text starts with one of [`rules`]`::PLAYLIST_*`.
+pub fn playlist_name(s: &str) -> Result<(), InvalidInput> {
+    let field = "Target.PlaylistName";
+    if !s.ends_with(".m3u8") {
+        return fail(
+            field,
+            format!("{} (got {})", rules::PLAYLIST_SUFFIX, shown(s)),
+        );
+    }
+    let chars = s.chars().count();
+    if !(6..=128).contains(&chars) {
+        return fail(field, format!("{} (got {chars})", rules::PLAYLIST_LENGTH));
+    }
+    if s.contains('/') {
+        return fail(
+            field,
+            format!("{} (got {})", rules::PLAYLIST_SLASH, shown(s)),
+        );
+    }
+    Ok(())
+}
+
+/// `Snapshot.Interval`: 1–100 seconds.
+pub fn snapshot_interval(v: u32) -> Result<(), InvalidInput> {
+    in_range("Snapshot.Interval", i64::from(v), 1, 100)
+}
+
+/// `Snapshot.RoleName`: not empty.
+pub fn snapshot_role_name(s: &str) -> Result<(), InvalidInput> {
+    not_empty("Snapshot.RoleName", s)
+}
+
+/// `Snapshot.NotifyTopic`: not empty.
+pub fn snapshot_notify_topic(s: &str) -> Result<(), InvalidInput> {
+    not_empty("Snapshot.NotifyTopic", s)
+}
+
+/// `Snapshot.DestBucket`: the bucket-name rules, reported against the snapshot field.
+pub fn snapshot_dest_bucket(s: &str) -> Result<(), InvalidInput> {
+    bucket_rules("Snapshot.DestBucket", s)
+}
+
+/// `max-keys` of ListLiveChannel: 1–1000. Signed so a server can report what it was sent.
+pub fn max_keys(v: i64) -> Result<(), InvalidInput> {
+    in_range("max-keys", v, 1, 1000)
+}
+
+/// `prefix` of ListLiveChannel: at most 1024 bytes.
+pub fn list_prefix(s: &str) -> Result<(), InvalidInput> {
+    max_bytes("prefix", s, 1024)
+}
+
+/// `marker` of ListLiveChannel: at most 1024 bytes.
+pub fn list_marker(s: &str) -> Result<(), InvalidInput> {
+    max_bytes("marker", s, 1024)
+}
+
+/// `startTime`/`endTime` of the VOD operations, in Unix seconds: end after start, at most
+/// one day apart.
+///
+/// A negative start is refused too (as `startTime`): no fragment can predate 1970, so OSS
+/// can only fail such a request. The ordering and span rules are reported as `endTime`
+/// with a rule starting with [`rules::END_NOT_AFTER_START`] or [`rules::SPAN_OVER_ONE_DAY`].
+pub fn vod_range(start_unix: i64, end_unix: i64) -> Result<(), InvalidInput> {
+    if start_unix < 0 {
+        return fail(
+            "startTime",
+            format!("must not be negative (got {start_unix})"),
+        );
+    }
+    if end_unix <= start_unix {
+        return fail(
+            "endTime",
+            format!(
+                "{} (startTime {start_unix}, endTime {end_unix})",
+                rules::END_NOT_AFTER_START
+            ),
+        );
+    }
+    // end > start >= 0, so the difference cannot overflow.
+    let span = end_unix - start_unix;
+    if span > 86_400 {
+        return fail(
+            "endTime",
+            format!("{} (span {span} s)", rules::SPAN_OVER_ONE_DAY),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(r: Result<(), InvalidInput>) -> &'static str {
+        r.expect_err("expected a rule to fail").field
+    }
+
+    #[test]
+    fn bucket_names_from_the_c_sdk_list_are_refused() {
+        let long = "a".repeat(64);
+        for bad in [
+            "a",
+            "aa",
+            "aAa",
+            "a_123",
+            "-a123",
+            "a123-",
+            long.as_str(),
+            "",
+        ] {
+            assert_eq!(field_of(bucket_name(bad)), "Bucket", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bucket_names_at_the_edges_are_accepted() {
+        for good in [
+            "abc",
+            "a-1",
+            "0-0",
+            "examplebucket",
+            &"b".repeat(63),
+            "a--b",
+        ] {
+            assert_eq!(bucket_name(good), Ok(()), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn bucket_rule_texts_name_the_problem() {
+        assert!(bucket_name("aa").unwrap_err().rule.contains("got 2"));
+        assert!(bucket_name("aAa").unwrap_err().rule.contains("a-z"));
+        assert!(
+            bucket_name("-a123")
+                .unwrap_err()
+                .rule
+                .contains("start or end")
+        );
+        // Multi-byte characters count as bytes: 2 chars, 4 bytes, still the character rule.
+        assert!(bucket_name("éé").unwrap_err().rule.contains("a-z"));
+    }
+
+    #[test]
+    fn dest_bucket_uses_its_own_field() {
+        assert_eq!(field_of(snapshot_dest_bucket("a_b")), "Snapshot.DestBucket");
+        assert_eq!(field_of(snapshot_dest_bucket("")), "Snapshot.DestBucket");
+        assert_eq!(snapshot_dest_bucket("snapshotdest"), Ok(()));
+    }
+
+    #[test]
+    fn channel_names() {
+        // The Go test's 65-character name fails only because it does not exist.
+        assert_eq!(channel_name(&"c".repeat(65)), Ok(()));
+        assert_eq!(channel_name(&"c".repeat(1023)), Ok(()));
+        assert_eq!(channel_name("x"), Ok(()));
+        assert_eq!(channel_name("with space+plus"), Ok(()));
+        assert_eq!(channel_name("直播频道"), Ok(()));
+        assert_eq!(channel_name("a\\b"), Ok(()));
+        assert_eq!(channel_name("tab\tinside"), Ok(()));
+        assert_eq!(
+            channel_name(""),
+            Err(InvalidInput {
+                field: "LiveChannel",
+                rule: rules::EMPTY.into()
+            })
+        );
+        assert_eq!(field_of(channel_name(&"c".repeat(1024))), "LiveChannel");
+        // 342 three-byte characters are 1026 bytes though only 342 characters.
+        assert_eq!(field_of(channel_name(&"频".repeat(342))), "LiveChannel");
+        assert_eq!(channel_name(&"频".repeat(341)), Ok(()));
+        assert_eq!(field_of(channel_name("a/b")), "LiveChannel");
+        assert_eq!(field_of(channel_name("/")), "LiveChannel");
+        assert_eq!(field_of(channel_name("\\ab")), "LiveChannel");
+    }
+
+    #[test]
+    fn description_counts_bytes() {
+        assert_eq!(description(""), Ok(()));
+        assert_eq!(description(&"d".repeat(128)), Ok(()));
+        assert_eq!(field_of(description(&"d".repeat(129))), "Description");
+        // 42 three-byte characters + 2 ASCII = 128 bytes; one more ASCII byte is 129.
+        let at_limit = format!("{}ab", "频".repeat(42));
+        assert_eq!(at_limit.len(), 128);
+        assert_eq!(description(&at_limit), Ok(()));
+        assert_eq!(
+            description(&format!("{at_limit}c")).unwrap_err().rule,
+            "is 129 bytes, at most 128 allowed"
+        );
+        // 127 bytes, then a two-byte character makes 129 with only 128 characters.
+        let s127 = "d".repeat(127);
+        assert_eq!(description(&s127), Ok(()));
+        let chars128 = format!("{s127}é");
+        assert_eq!(chars128.chars().count(), 128);
+        assert_eq!(field_of(description(&chars128)), "Description");
+    }
+
+    #[test]
+    fn status_and_type() {
+        assert_eq!(status("enabled"), Ok(()));
+        assert_eq!(status("disabled"), Ok(()));
+        for bad in ["", "Enabled", "DISABLED", "abc", "enabled "] {
+            assert_eq!(field_of(status(bad)), "Status", "{bad:?}");
+        }
+        assert_eq!(target_type("HLS"), Ok(()));
+        for bad in ["", "hls", "DASH", "abcd"] {
+            assert_eq!(field_of(target_type(bad)), "Target.Type", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn one_to_hundred_ranges() {
+        type Check = fn(u32) -> Result<(), InvalidInput>;
+        let checks: [(Check, &str); 3] = [
+            (frag_duration, "Target.FragDuration"),
+            (frag_count, "Target.FragCount"),
+            (snapshot_interval, "Snapshot.Interval"),
+        ];
+        for (check, field) in checks {
+            assert_eq!(check(1), Ok(()));
+            assert_eq!(check(100), Ok(()));
+            assert_eq!(
+                check(0),
+                Err(InvalidInput {
+                    field,
+                    rule: "must be 1-100 (got 0)".into()
+                })
+            );
+            assert_eq!(field_of(check(101)), field);
+            assert_eq!(field_of(check(u32::MAX)), field);
+        }
+    }
+
+    #[test]
+    fn playlist_names() {
+        // ".m3u8" alone is 5 characters.
+        assert!(
+            playlist_name(".m3u8")
+                .unwrap_err()
+                .rule
+                .starts_with(rules::PLAYLIST_LENGTH)
+        );
+        assert_eq!(playlist_name("a.m3u8"), Ok(()));
+        assert_eq!(playlist_name("playlist.m3u8"), Ok(()));
+        let p128 = format!("{}.m3u8", "p".repeat(123));
+        assert_eq!(p128.chars().count(), 128);
+        assert_eq!(playlist_name(&p128), Ok(()));
+        let p129 = format!("{}.m3u8", "p".repeat(124));
+        assert!(
+            playlist_name(&p129)
+                .unwrap_err()
+                .rule
+                .starts_with(rules::PLAYLIST_LENGTH)
+        );
+        // Characters, not bytes: 123 three-byte characters + suffix is 128 characters.
+        let wide = format!("{}.m3u8", "频".repeat(123));
+        assert_eq!(playlist_name(&wide), Ok(()));
+        assert!(
+            playlist_name("abc.text")
+                .unwrap_err()
+                .rule
+                .starts_with(rules::PLAYLIST_SUFFIX)
+        );
+        assert!(
+            playlist_name("")
+                .unwrap_err()
+                .rule
+                .starts_with(rules::PLAYLIST_SUFFIX)
+        );
+        assert!(
+            playlist_name("a.M3U8")
+                .unwrap_err()
+                .rule
+                .starts_with(rules::PLAYLIST_SUFFIX)
+        );
+        let slash = playlist_name("my/playlist.m3u8").unwrap_err();
+        assert_eq!(slash.field, "Target.PlaylistName");
+        assert!(slash.rule.starts_with(rules::PLAYLIST_SLASH));
+        assert_eq!(playlist_name("my list+1.m3u8"), Ok(()));
+    }
+
+    #[test]
+    fn snapshot_strings() {
+        assert_eq!(snapshot_role_name("role_for_snapshot"), Ok(()));
+        assert_eq!(field_of(snapshot_role_name("")), "Snapshot.RoleName");
+        assert_eq!(snapshot_notify_topic("snapshotnotify"), Ok(()));
+        assert_eq!(field_of(snapshot_notify_topic("")), "Snapshot.NotifyTopic");
+    }
+
+    #[test]
+    fn list_parameters() {
+        assert_eq!(max_keys(1), Ok(()));
+        assert_eq!(max_keys(100), Ok(()));
+        assert_eq!(max_keys(1000), Ok(()));
+        assert_eq!(max_keys(0).unwrap_err().field, "max-keys");
+        assert_eq!(max_keys(1001).unwrap_err().field, "max-keys");
+        assert_eq!(max_keys(-1).unwrap_err().rule, "must be 1-1000 (got -1)");
+        assert_eq!(list_prefix(""), Ok(()));
+        assert_eq!(list_prefix(&"p".repeat(1024)), Ok(()));
+        assert_eq!(field_of(list_prefix(&"p".repeat(1025))), "prefix");
+        assert_eq!(list_marker(&"m".repeat(1024)), Ok(()));
+        assert_eq!(field_of(list_marker(&"m".repeat(1025))), "marker");
+        // 342 three-byte characters = 1026 bytes.
+        assert_eq!(field_of(list_marker(&"频".repeat(342))), "marker");
+    }
+
+    #[test]
+    fn vod_ranges() {
+        assert_eq!(vod_range(1_472_020_031, 1_472_020_226), Ok(()));
+        assert_eq!(vod_range(0, 1), Ok(()));
+        assert_eq!(vod_range(1000, 1000 + 86_400), Ok(()));
+        let span = vod_range(1000, 1000 + 86_401).unwrap_err();
+        assert_eq!(span.field, "endTime");
+        assert!(span.rule.starts_with(rules::SPAN_OVER_ONE_DAY));
+        for (s, e) in [(5, 5), (10, 5), (0, 0)] {
+            let err = vod_range(s, e).unwrap_err();
+            assert_eq!(err.field, "endTime");
+            assert!(err.rule.starts_with(rules::END_NOT_AFTER_START), "{err}");
+        }
+        assert_eq!(field_of(vod_range(-1, 5)), "startTime");
+        assert_eq!(field_of(vod_range(i64::MIN, i64::MAX)), "startTime");
+        assert!(
+            vod_range(0, i64::MAX)
+                .unwrap_err()
+                .rule
+                .starts_with(rules::SPAN_OVER_ONE_DAY)
+        );
+    }
+
+    #[test]
+    fn display_is_short_and_names_the_field() {
+        let e = status(&"x".repeat(5000)).unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("invalid Status: must be enabled or disabled (got \"xxx"));
+        assert!(text.len() < 150, "{}", text.len());
+        assert!(text.ends_with("...)"));
+        assert_eq!(
+            description(&"d".repeat(129)).unwrap_err().to_string(),
+            "invalid Description: is 129 bytes, at most 128 allowed"
+        );
+        let boxed: Box<dyn std::error::Error> = Box::new(e);
+        assert!(boxed.to_string().contains("Status"));
+    }
+}
