@@ -1,0 +1,213 @@
+//! Starting and stopping an emulator, in-process or from the binary.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::app::{App, RequestLog};
+use crate::auth::{AccessKey, Authority};
+use crate::error::OssError;
+use crate::faults::Fault;
+use crate::http::{Limits, Server};
+use crate::model::{Fragment, LiveSession};
+use crate::store::Store;
+
+/// How to run an emulator.
+#[derive(Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The buckets served; empty serves every valid bucket name.
+    pub buckets: Vec<String>,
+    /// Accepted keys, tokens and the region.
+    pub authority: Authority,
+    /// Where channels are kept across restarts; `None` keeps them in memory.
+    pub data_dir: Option<PathBuf>,
+    /// One line per request, when set.
+    pub request_log: Option<RequestLog>,
+    /// Connection and size limits of the HTTP server.
+    pub limits: Limits,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("buckets", &self.buckets)
+            .field("authority", &self.authority)
+            .field("data_dir", &self.data_dir)
+            .field("request_log", &self.request_log.is_some())
+            .finish()
+    }
+}
+
+impl Config {
+    /// An in-memory emulator on `127.0.0.1:0`, region `cn-hangzhou`, accepting one key.
+    pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            buckets: Vec::new(),
+            authority: Authority {
+                access_keys: vec![AccessKey {
+                    id: access_key_id.into(),
+                    secret: access_key_secret.into(),
+                }],
+                security_tokens: Vec::new(),
+                region: "cn-hangzhou".to_owned(),
+            },
+            data_dir: None,
+            request_log: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Also accept this STS security token.
+    pub fn security_token(mut self, token: impl Into<String>) -> Config {
+        self.authority.security_tokens.push(token.into());
+        self
+    }
+
+    /// Serve only this bucket (may be given several times); others get `NoSuchBucket`.
+    pub fn bucket(mut self, name: impl Into<String>) -> Config {
+        self.buckets.push(name.into());
+        self
+    }
+
+    /// The region V4 signatures must name.
+    pub fn region(mut self, region: impl Into<String>) -> Config {
+        self.authority.region = region.into();
+        self
+    }
+
+    /// Keep channels in this directory across restarts.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Config {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Listen here instead of `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Config {
+        self.listen = addr;
+        self
+    }
+
+    /// Send one line per request to `log`.
+    pub fn request_log(mut self, log: impl Fn(&str) + Send + Sync + 'static) -> Config {
+        self.request_log = Some(Arc::new(log));
+        self
+    }
+}
+
+/// A running emulator. Dropping it stops it.
+pub struct Emulator {
+    app: Arc<App>,
+    server: Option<Server>,
+}
+
+impl Emulator {
+    /// Binds, loads any saved state and starts serving in background threads.
+    pub fn start(config: Config) -> Result<Emulator, String> {
+        for bucket in &config.buckets {
+            osslive::validate::bucket_name(bucket)
+                .map_err(|e| format!("--bucket {bucket:?}: {e}"))?;
+        }
+        if config
+            .authority
+            .access_keys
+            .iter()
+            .any(|k| k.id.is_empty() || k.secret.is_empty())
+        {
+            return Err("an access key id and secret are required (--access-key-id/--access-key-secret or OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET)".into());
+        }
+        let store = Store::open(&config.buckets, config.data_dir.clone())?;
+        let app = Arc::new(App::new(
+            store,
+            config.authority.clone(),
+            config.request_log.clone(),
+        ));
+        let listener = TcpListener::bind(config.listen)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let server = Server::start(listener, app.clone(), config.limits)
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        Ok(Emulator {
+            app,
+            server: Some(server),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.server
+            .as_ref()
+            .map(Server::local_addr)
+            .expect("server runs until drop")
+    }
+
+    /// `http://127.0.0.1:PORT`: what a client takes as its endpoint.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// Makes the next `count` OSS requests go wrong in the way `fault` says.
+    pub fn inject_fault(&self, fault: Fault, count: usize) {
+        self.app.faults.push(fault, count);
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+    }
+
+    /// Moves the emulator's clock `secs` seconds away from the system clock.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.app.clock.set_offset(secs);
+    }
+
+    /// The emulator's current time.
+    pub fn now(&self) -> SystemTime {
+        self.app.clock.now()
+    }
+
+    /// A publisher connects to a channel (what the RTMP ingest does on `publish`).
+    pub fn begin_publish(
+        &self,
+        bucket: &str,
+        channel: &str,
+        session: LiveSession,
+    ) -> Result<(), OssError> {
+        self.app.store.begin_publish(bucket, channel, session)
+    }
+
+    /// The publisher leaves; the push becomes a history record.
+    pub fn end_publish(&self, bucket: &str, channel: &str) -> Result<bool, OssError> {
+        self.app
+            .store
+            .end_publish(bucket, channel, self.app.clock.now())
+    }
+
+    /// Records fragments as an ingest would have written them.
+    pub fn add_fragments(
+        &self,
+        bucket: &str,
+        channel: &str,
+        fragments: Vec<(Fragment, Vec<u8>)>,
+    ) -> Result<(), OssError> {
+        self.app.store.add_fragments(bucket, channel, fragments)
+    }
+
+    /// Stops accepting connections and waits for the accept loop to end.
+    pub fn shutdown(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
+    }
+}

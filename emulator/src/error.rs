@@ -1,0 +1,760 @@
+//! OSS error responses: the `Error` XML document with `Code`, `Message`, `RequestId`, `HostId`, `EC`.
+//!
+//! Every error the emulator can answer is built by one constructor here, so that status,
+//! `Code`, `EC` and the extra elements stay consistent with what OSS sends.
+
+use osslive::validate::{InvalidInput, rules};
+
+use crate::xml::escape_text;
+
+/// Every `EC` the emulator sends, in one place so they can be audited against OSS.
+///
+/// Values with a source name it (the spec's §1.10/§1.9 or OSS's per-EC help pages
+/// `help.aliyun.com/.../oss/user-guide/<EC>`); the rest are marked as the emulator's choice.
+pub mod ec {
+    /// PutLiveChannel: Description over 128 bytes (spec §1.10).
+    pub const DESCRIPTION: &str = "0044-00000001";
+    /// PutLiveChannel: Status neither `enabled` nor `disabled` (spec §1.10).
+    pub const STATUS: &str = "0044-00000002";
+    /// PutLiveChannel: more than one Snapshot element (spec §1.10).
+    pub const SNAPSHOT_REPEATED: &str = "0044-00000003";
+    /// PutLiveChannel: Snapshot.Interval not 1–100 (spec §1.10).
+    pub const SNAPSHOT_INTERVAL: &str = "0044-00000005";
+    /// PutLiveChannel: empty Snapshot.NotifyTopic (spec §1.10).
+    pub const SNAPSHOT_NOTIFY_TOPIC: &str = "0044-00000006";
+    /// PutLiveChannel: empty Snapshot.RoleName (spec §1.10).
+    pub const SNAPSHOT_ROLE_NAME: &str = "0044-00000007";
+    /// PutLiveChannel: invalid Snapshot.DestBucket (spec §1.10).
+    pub const SNAPSHOT_DEST_BUCKET: &str = "0044-00000008";
+    /// PutLiveChannel: Target.Type not `HLS` (spec §1.10).
+    pub const TARGET_TYPE: &str = "0044-00000013";
+    /// PutLiveChannel: Target.FragDuration not an integer 1–100 (spec §1.10).
+    pub const FRAG_DURATION: &str = "0044-00000014";
+    /// PutLiveChannel: Target.FragCount not an integer 1–100 (spec §1.10).
+    pub const FRAG_COUNT: &str = "0044-00000015";
+    /// PutLiveChannel: Target.PlaylistName contains `/` (OSS page 0044-00000016).
+    pub const PLAYLIST_SLASH: &str = "0044-00000016";
+    /// PutLiveChannel: Target.PlaylistName not 6–128 characters (OSS page 0044-00000017).
+    pub const PLAYLIST_LENGTH: &str = "0044-00000017";
+    /// PutLiveChannel: Target.PlaylistName does not end in `.m3u8` (spec §1.10).
+    pub const PLAYLIST_SUFFIX: &str = "0044-00000018";
+    /// ListLiveChannel: bad `max-keys` (OSS page 0044-00000101).
+    pub const LIST_MAX_KEYS: &str = "0044-00000101";
+    /// ListLiveChannel: bad `prefix` (OSS page 0044-00000102).
+    pub const LIST_PREFIX: &str = "0044-00000102";
+    /// ListLiveChannel: bad `marker` (OSS page 0044-00000103).
+    pub const LIST_MARKER: &str = "0044-00000103";
+    /// Delete/update refused while a stream is pushed (spec §1.1, §1.3).
+    pub const CHANNEL_STILL_LIVE: &str = "0044-00000201";
+    /// VOD: missing or non-numeric startTime (spec §1.9).
+    pub const VOD_START: &str = "0044-00000304";
+    /// VOD: missing or non-numeric endTime (spec §1.9).
+    pub const VOD_END: &str = "0044-00000305";
+    /// VOD: startTime not before endTime (spec §1.9).
+    pub const VOD_START_AFTER_END: &str = "0044-00000306";
+    /// VOD: range longer than one day (spec §1.9).
+    pub const VOD_SPAN: &str = "0044-00000307";
+    /// VOD: no fragment in the range (spec §1.9).
+    pub const VOD_EMPTY: &str = "0044-00000308";
+    /// PostVodPlaylist: playlist name not ending in `.m3u8` (OSS page 0044-00000403).
+    pub const VOD_PLAYLIST_NAME: &str = "0044-00000403";
+    /// PutLiveChannelStatus: `status=` neither enabled nor disabled (OSS page 0017-00000255).
+    pub const NEW_STATUS: &str = "0017-00000255";
+    /// Empty channel name in a channel request (OSS page 0017-00000257).
+    pub const CHANNEL_NAME_EMPTY: &str = "0017-00000257";
+    /// NoSuchLiveChannel (OSS page 0026-00000021).
+    pub const NO_SUCH_LIVE_CHANNEL: &str = "0026-00000021";
+    /// NoSuchKey (OSS's object-not-found code, seen in real OSS error bodies).
+    pub const NO_SUCH_KEY: &str = "0026-00000001";
+    /// NoSuchBucket (spec / brief).
+    pub const NO_SUCH_BUCKET: &str = "0015-00000101";
+    /// SignatureDoesNotMatch of a header signature (OSS "troubleshoot signature errors" page).
+    pub const SIGNATURE_DOES_NOT_MATCH: &str = "0002-00000040";
+    /// RequestTimeTooSkewed of a header signature (OSS page 0002-00000504).
+    pub const REQUEST_TIME_TOO_SKEWED: &str = "0002-00000504";
+    /// InvalidAccessKeyId: unknown AccessKeyId (OSS page 0002-00000902).
+    pub const INVALID_ACCESS_KEY_ID: &str = "0002-00000902";
+
+    // emulator's choice: no source names this EC
+    /// InvalidBucketName.
+    pub const INVALID_BUCKET_NAME: &str = "0015-00000990";
+    // emulator's choice: no source names this EC
+    /// A channel name that is not empty but breaks the object-key rules.
+    pub const CHANNEL_NAME: &str = "0044-00000990";
+    // emulator's choice: no source names this EC
+    /// MalformedXML of a PutLiveChannel body.
+    pub const MALFORMED_XML: &str = "0044-00000991";
+    // emulator's choice: no source names this EC
+    /// LiveChannelDisabled.
+    pub const LIVE_CHANNEL_DISABLED: &str = "0044-00000992";
+    // emulator's choice: no source names this EC
+    /// InvalidArgument about something no other EC covers (a malformed header, say).
+    pub const INVALID_ARGUMENT: &str = "0044-00000993";
+    // emulator's choice: no source names this EC
+    /// AccessDenied.
+    pub const ACCESS_DENIED: &str = "0003-00000990";
+    // emulator's choice: no source names this EC
+    /// InvalidSecurityToken.
+    pub const INVALID_SECURITY_TOKEN: &str = "0002-00000990";
+    // emulator's choice: no source names this EC
+    /// MethodNotAllowed.
+    pub const METHOD_NOT_ALLOWED: &str = "0001-00000990";
+    // emulator's choice: no source names this EC
+    /// InvalidRequest (HTTP-level problems).
+    pub const INVALID_REQUEST: &str = "0001-00000991";
+    // emulator's choice: no source names this EC
+    /// InternalError.
+    pub const INTERNAL_ERROR: &str = "0001-00000992";
+    // emulator's choice: no source names this EC
+    /// ServiceUnavailable.
+    pub const SERVICE_UNAVAILABLE: &str = "0001-00000993";
+}
+
+/// An error the emulator answers with, as OSS would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OssError {
+    /// HTTP status, for example 404.
+    pub status: u16,
+    /// The OSS `Code`, for example `NoSuchLiveChannel`.
+    pub code: &'static str,
+    /// Human-readable `Message`.
+    pub message: String,
+    /// The OSS error detail code `EC`, for example `0044-00000014`.
+    pub ec: &'static str,
+    /// Extra elements OSS adds for some codes (`StringToSign`, `ServerTime`, `LiveChannel`...), in order.
+    pub details: Vec<(&'static str, String)>,
+}
+
+impl OssError {
+    /// An error with no extra elements.
+    pub fn new(
+        status: u16,
+        code: &'static str,
+        ec: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        OssError {
+            status,
+            code,
+            message: message.into(),
+            ec,
+            details: Vec::new(),
+        }
+    }
+
+    /// Adds an extra element to the error document.
+    pub fn with_detail(mut self, element: &'static str, value: impl Into<String>) -> Self {
+        self.details.push((element, value.into()));
+        self
+    }
+
+    /// 404 `NoSuchLiveChannel`: Get/Stat/History/Delete/status/VOD on a channel that does not exist.
+    pub fn no_such_live_channel(name: &str) -> Self {
+        OssError::new(
+            404,
+            "NoSuchLiveChannel",
+            ec::NO_SUCH_LIVE_CHANNEL,
+            "The specified live channel does not exist.",
+        )
+        .with_detail("LiveChannel", name)
+    }
+
+    /// 404 `NoSuchBucket`, naming the bucket as OSS does.
+    pub fn no_such_bucket(bucket: &str) -> Self {
+        OssError::new(
+            404,
+            "NoSuchBucket",
+            ec::NO_SUCH_BUCKET,
+            "The specified bucket does not exist.",
+        )
+        .with_detail("BucketName", bucket)
+    }
+
+    /// 400 `InvalidBucketName`.
+    pub fn invalid_bucket_name(bucket: &str) -> Self {
+        OssError::new(
+            400,
+            "InvalidBucketName",
+            ec::INVALID_BUCKET_NAME,
+            "The specified bucket is not valid.",
+        )
+        .with_detail("BucketName", bucket)
+    }
+
+    /// 400 `InvalidArgument` about one argument, echoing its name and value like OSS.
+    pub fn invalid_argument(
+        name: &str,
+        value: &str,
+        message: impl Into<String>,
+        ec: &'static str,
+    ) -> Self {
+        OssError::new(400, "InvalidArgument", ec, message)
+            .with_detail("ArgumentName", name)
+            .with_detail("ArgumentValue", value)
+    }
+
+    /// 400 `InvalidArgument` where the value is not worth echoing (an unparsable header, say).
+    pub fn invalid_argument_message(name: &str, message: impl Into<String>) -> Self {
+        OssError::new(400, "InvalidArgument", ec::INVALID_ARGUMENT, message)
+            .with_detail("ArgumentName", name)
+    }
+
+    /// 400 `MalformedXML`; `reason` is appended to OSS's fixed text to help debugging.
+    pub fn malformed_xml(reason: &str) -> Self {
+        OssError::new(
+            400,
+            "MalformedXML",
+            ec::MALFORMED_XML,
+            format!(
+                "The XML you provided was not well-formed or did not validate against our published schema: {reason}"
+            ),
+        )
+    }
+
+    /// 409 `ChannelStillLive`: delete or overwrite of a channel being pushed to.
+    pub fn channel_still_live(name: &str) -> Self {
+        OssError::new(
+            409,
+            "ChannelStillLive",
+            ec::CHANNEL_STILL_LIVE,
+            "The live channel is still live.",
+        )
+        .with_detail("LiveChannel", name)
+    }
+
+    /// 409 `LiveChannelDisabled`: a push to a disabled channel.
+    pub fn live_channel_disabled(name: &str) -> Self {
+        OssError::new(
+            409,
+            "LiveChannelDisabled",
+            ec::LIVE_CHANNEL_DISABLED,
+            "The live channel is disabled.",
+        )
+        .with_detail("LiveChannel", name)
+    }
+
+    /// 403 `AccessDenied`.
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        OssError::new(403, "AccessDenied", ec::ACCESS_DENIED, message)
+    }
+
+    /// 403 `InvalidAccessKeyId`.
+    pub fn invalid_access_key_id(access_key_id: &str) -> Self {
+        OssError::new(
+            403,
+            "InvalidAccessKeyId",
+            ec::INVALID_ACCESS_KEY_ID,
+            "The OSS Access Key Id you provided does not exist in our records.",
+        )
+        .with_detail("OSSAccessKeyId", access_key_id)
+    }
+
+    /// 403 `SignatureDoesNotMatch`, with the diagnostics OSS returns so a client author can
+    /// compare string-to-sign byte by byte. Element order follows OSS's documented example.
+    pub fn signature_does_not_match(
+        string_to_sign: &str,
+        signature_provided: &str,
+        access_key_id: &str,
+    ) -> Self {
+        OssError::new(
+            403,
+            "SignatureDoesNotMatch",
+            ec::SIGNATURE_DOES_NOT_MATCH,
+            "The request signature we calculated does not match the signature you provided. \
+             Check your key and signing method.",
+        )
+        .with_detail("OSSAccessKeyId", access_key_id)
+        .with_detail("SignatureProvided", signature_provided)
+        .with_detail("StringToSign", string_to_sign)
+        .with_detail("StringToSignBytes", string_to_sign_bytes(string_to_sign))
+    }
+
+    /// 403 `RequestTimeTooSkewed`; both times as text, the request's exactly as it was sent.
+    pub fn request_time_too_skewed(request_time: &str, server_time: &str) -> Self {
+        OssError::new(
+            403,
+            "RequestTimeTooSkewed",
+            ec::REQUEST_TIME_TOO_SKEWED,
+            "The difference between the request time and the current time is too large.",
+        )
+        .with_detail("RequestTime", request_time)
+        .with_detail("ServerTime", server_time)
+    }
+
+    /// 403 `InvalidSecurityToken`: an STS token the emulator was not given.
+    pub fn invalid_security_token() -> Self {
+        OssError::new(
+            403,
+            "InvalidSecurityToken",
+            ec::INVALID_SECURITY_TOKEN,
+            "The security token you provided is invalid.",
+        )
+    }
+
+    /// 405 `MethodNotAllowed`.
+    pub fn method_not_allowed() -> Self {
+        OssError::new(
+            405,
+            "MethodNotAllowed",
+            ec::METHOD_NOT_ALLOWED,
+            "The specified method is not allowed against this resource.",
+        )
+    }
+
+    /// 405 `MethodNotAllowed` with a message saying what the emulator does serve there.
+    pub fn method_not_allowed_message(message: impl Into<String>) -> Self {
+        OssError {
+            message: message.into(),
+            ..OssError::method_not_allowed()
+        }
+    }
+
+    /// 400 `InvalidArgument` for a `max-keys` that is not an integer at all.
+    pub fn invalid_max_keys(text: &str) -> Self {
+        OssError::invalid_argument(
+            "max-keys",
+            text,
+            "max-keys must be an integer from 1 to 1000.",
+            ec::LIST_MAX_KEYS,
+        )
+    }
+
+    /// 400 `InvalidArgument` for a missing or non-numeric `startTime`/`endTime`.
+    pub fn invalid_vod_time(name: &'static str, text: &str) -> Self {
+        let ec = if name == "endTime" {
+            ec::VOD_END
+        } else {
+            ec::VOD_START
+        };
+        OssError::invalid_argument(
+            name,
+            text,
+            format!("{name} must be a Unix time in seconds."),
+            ec,
+        )
+    }
+
+    /// 400 `InvalidArgument`: a VOD range in which the channel wrote no fragment.
+    pub fn no_fragments_in_range(start: i64, end: i64) -> Self {
+        OssError::new(
+            400,
+            "InvalidArgument",
+            ec::VOD_EMPTY,
+            format!("No ts file found in the time range [{start}, {end}]."),
+        )
+    }
+
+    /// 400 `InvalidRequest`, for HTTP-level problems (bad request line, bad query...).
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        OssError::new(400, "InvalidRequest", ec::INVALID_REQUEST, message)
+    }
+
+    /// 500 `InternalError`.
+    pub fn internal_error() -> Self {
+        OssError::new(
+            500,
+            "InternalError",
+            ec::INTERNAL_ERROR,
+            "We encountered an internal error. Please try again.",
+        )
+    }
+
+    /// 503 `ServiceUnavailable`.
+    pub fn service_unavailable() -> Self {
+        OssError::new(
+            503,
+            "ServiceUnavailable",
+            ec::SERVICE_UNAVAILABLE,
+            "Please reduce your request rate.",
+        )
+    }
+
+    /// 404 `NoSuchKey` (for example a playlist or fragment object that was never written).
+    pub fn no_such_key(key: &str) -> Self {
+        OssError::new(
+            404,
+            "NoSuchKey",
+            ec::NO_SUCH_KEY,
+            "The specified key does not exist.",
+        )
+        .with_detail("Key", key)
+    }
+
+    /// The error for a broken [`osslive::validate`] rule, without echoing the value.
+    ///
+    /// Prefer [`OssError::from_invalid_input_value`] when the raw value is at hand: OSS
+    /// echoes it in `ArgumentValue`.
+    pub fn from_invalid_input(e: &InvalidInput) -> OssError {
+        from_input(e, None)
+    }
+
+    /// The error for a broken [`osslive::validate`] rule, echoing the offending value.
+    pub fn from_invalid_input_value(e: &InvalidInput, value: &str) -> OssError {
+        from_input(e, Some(value))
+    }
+
+    /// The `Error` document OSS sends as the body of an error response.
+    pub fn to_xml(&self, request_id: &str, host_id: &str) -> String {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n");
+        let mut leaf = |name: &str, text: &str| {
+            out.push_str(&format!("  <{name}>{}</{name}>\n", escape_text(text)));
+        };
+        leaf("Code", self.code);
+        leaf("Message", &self.message);
+        leaf("RequestId", request_id);
+        leaf("HostId", host_id);
+        for (name, value) in &self.details {
+            leaf(name, value);
+        }
+        leaf("EC", self.ec);
+        out.push_str("</Error>\n");
+        out
+    }
+}
+
+/// Which EC OSS gives a broken rule; a few fields have one EC per rule.
+fn ec_for(e: &InvalidInput) -> &'static str {
+    match e.field {
+        "Description" => ec::DESCRIPTION,
+        "Status" => ec::STATUS,
+        "Target.Type" => ec::TARGET_TYPE,
+        "Target.FragDuration" => ec::FRAG_DURATION,
+        "Target.FragCount" => ec::FRAG_COUNT,
+        "Target.PlaylistName" if e.rule.starts_with(rules::PLAYLIST_SLASH) => ec::PLAYLIST_SLASH,
+        "Target.PlaylistName" if e.rule.starts_with(rules::PLAYLIST_LENGTH) => ec::PLAYLIST_LENGTH,
+        "Target.PlaylistName" => ec::PLAYLIST_SUFFIX,
+        "Snapshot.Interval" => ec::SNAPSHOT_INTERVAL,
+        "Snapshot.RoleName" => ec::SNAPSHOT_ROLE_NAME,
+        "Snapshot.NotifyTopic" => ec::SNAPSHOT_NOTIFY_TOPIC,
+        "Snapshot.DestBucket" => ec::SNAPSHOT_DEST_BUCKET,
+        "Snapshot" => ec::SNAPSHOT_REPEATED,
+        "max-keys" => ec::LIST_MAX_KEYS,
+        "prefix" => ec::LIST_PREFIX,
+        "marker" => ec::LIST_MARKER,
+        "startTime" => ec::VOD_START,
+        "endTime" if e.rule.starts_with(rules::END_NOT_AFTER_START) => ec::VOD_START_AFTER_END,
+        "endTime" if e.rule.starts_with(rules::SPAN_OVER_ONE_DAY) => ec::VOD_SPAN,
+        "endTime" => ec::VOD_END,
+        "LiveChannel" if e.rule == rules::EMPTY => ec::CHANNEL_NAME_EMPTY,
+        "LiveChannel" => ec::CHANNEL_NAME,
+        "Bucket" => ec::INVALID_BUCKET_NAME,
+        _ => ec::INVALID_ARGUMENT,
+    }
+}
+
+fn from_input(e: &InvalidInput, value: Option<&str>) -> OssError {
+    if e.field == "Bucket" {
+        let err = OssError::new(
+            400,
+            "InvalidBucketName",
+            ec::INVALID_BUCKET_NAME,
+            "The specified bucket is not valid.",
+        );
+        return match value {
+            Some(v) => err.with_detail("BucketName", v),
+            None => err,
+        };
+    }
+    let message = capitalised(&format!("{e}."));
+    let err = OssError::new(400, "InvalidArgument", ec_for(e), message)
+        .with_detail("ArgumentName", e.field);
+    match value {
+        Some(v) => err.with_detail("ArgumentValue", v),
+        None => err,
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The string-to-sign as OSS prints it in `StringToSignBytes`: each byte as two upper-case
+/// hex digits followed by a space (OSS's own examples end with that trailing space).
+fn string_to_sign_bytes(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02X} ")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use osslive::validate;
+
+    #[test]
+    fn error_document_has_oss_layout() {
+        let xml = OssError::no_such_live_channel("test-channel")
+            .to_xml("5C3D9175B6FC201293AD****", "bucket.oss.example");
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <Code>NoSuchLiveChannel</Code>\n  \
+             <Message>The specified live channel does not exist.</Message>\n  \
+             <RequestId>5C3D9175B6FC201293AD****</RequestId>\n  <HostId>bucket.oss.example</HostId>\n  \
+             <LiveChannel>test-channel</LiveChannel>\n  <EC>0026-00000021</EC>\n</Error>\n"
+        );
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(doc.root_element().tag_name().name(), "Error");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let xml = OssError::access_denied("a <b> & \"c\"").to_xml("r&1", "h<");
+        assert!(
+            xml.contains("<Message>a &lt;b&gt; &amp; \"c\"</Message>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<RequestId>r&amp;1</RequestId>"));
+        assert!(xml.contains("<HostId>h&lt;</HostId>"));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let msg = doc
+            .descendants()
+            .find(|n| n.has_tag_name("Message"))
+            .unwrap();
+        assert_eq!(msg.text(), Some("a <b> & \"c\""));
+    }
+
+    #[test]
+    fn signature_mismatch_details_match_oss() {
+        let e = OssError::signature_does_not_match(
+            "PUT\n\n\nTue, 23 May 2023 15:24:55 GMT\n/bucket/?acl",
+            "sig=",
+            "LTAI",
+        );
+        assert_eq!(e.status, 403);
+        assert_eq!(e.ec, "0002-00000040");
+        let names: Vec<&str> = e.details.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "OSSAccessKeyId",
+                "SignatureProvided",
+                "StringToSign",
+                "StringToSignBytes"
+            ]
+        );
+        assert_eq!(
+            e.details[3].1,
+            "50 55 54 0A 0A 0A 54 75 65 2C 20 32 33 20 4D 61 79 20 32 30 32 33 20 31 35 3A 32 34 3A \
+             35 35 20 47 4D 54 0A 2F 62 75 63 6B 65 74 2F 3F 61 63 6C "
+        );
+    }
+
+    #[test]
+    fn skew_and_simple_constructors() {
+        let e = OssError::request_time_too_skewed(
+            "Wed, 24 Aug 2016 11:11:28 GMT",
+            "2016-08-24T12:00:00.000Z",
+        );
+        assert_eq!((e.status, e.code), (403, "RequestTimeTooSkewed"));
+        assert_eq!(
+            e.details[0],
+            ("RequestTime", "Wed, 24 Aug 2016 11:11:28 GMT".to_string())
+        );
+        assert_eq!(e.details[1].0, "ServerTime");
+        let cases = [
+            (
+                OssError::no_such_bucket("b"),
+                404,
+                "NoSuchBucket",
+                "0015-00000101",
+            ),
+            (
+                OssError::invalid_bucket_name("a_b"),
+                400,
+                "InvalidBucketName",
+                ec::INVALID_BUCKET_NAME,
+            ),
+            (
+                OssError::malformed_xml("x"),
+                400,
+                "MalformedXML",
+                ec::MALFORMED_XML,
+            ),
+            (
+                OssError::channel_still_live("c"),
+                409,
+                "ChannelStillLive",
+                "0044-00000201",
+            ),
+            (
+                OssError::live_channel_disabled("c"),
+                409,
+                "LiveChannelDisabled",
+                ec::LIVE_CHANNEL_DISABLED,
+            ),
+            (
+                OssError::access_denied("no"),
+                403,
+                "AccessDenied",
+                ec::ACCESS_DENIED,
+            ),
+            (
+                OssError::invalid_access_key_id("AK"),
+                403,
+                "InvalidAccessKeyId",
+                ec::INVALID_ACCESS_KEY_ID,
+            ),
+            (
+                OssError::invalid_security_token(),
+                403,
+                "InvalidSecurityToken",
+                ec::INVALID_SECURITY_TOKEN,
+            ),
+            (
+                OssError::method_not_allowed(),
+                405,
+                "MethodNotAllowed",
+                ec::METHOD_NOT_ALLOWED,
+            ),
+            (
+                OssError::invalid_request("bad"),
+                400,
+                "InvalidRequest",
+                ec::INVALID_REQUEST,
+            ),
+            (
+                OssError::internal_error(),
+                500,
+                "InternalError",
+                ec::INTERNAL_ERROR,
+            ),
+            (
+                OssError::service_unavailable(),
+                503,
+                "ServiceUnavailable",
+                ec::SERVICE_UNAVAILABLE,
+            ),
+            (
+                OssError::no_such_key("c/p.m3u8"),
+                404,
+                "NoSuchKey",
+                "0026-00000001",
+            ),
+        ];
+        for (e, status, code, ec) in cases {
+            assert_eq!((e.status, e.code, e.ec), (status, code, ec));
+            assert!(!e.message.is_empty());
+        }
+        assert_eq!(
+            OssError::no_such_bucket("b").details,
+            [("BucketName", "b".to_string())]
+        );
+        assert_eq!(
+            OssError::no_such_key("k").details,
+            [("Key", "k".to_string())]
+        );
+    }
+
+    #[test]
+    fn invalid_argument_echoes_name_and_value() {
+        let e = OssError::invalid_argument("max-keys", "-1", "bad", ec::LIST_MAX_KEYS);
+        let xml = e.to_xml("r", "h");
+        assert!(xml.contains("  <ArgumentName>max-keys</ArgumentName>\n  <ArgumentValue>-1</ArgumentValue>\n  <EC>0044-00000101</EC>\n"));
+    }
+
+    #[test]
+    fn every_validation_field_maps_to_its_ec() {
+        let cases: Vec<(Result<(), InvalidInput>, &str)> = vec![
+            (validate::description(&"d".repeat(129)), "0044-00000001"),
+            (validate::status("abc"), "0044-00000002"),
+            (validate::snapshot_interval(0), "0044-00000005"),
+            (validate::snapshot_notify_topic(""), "0044-00000006"),
+            (validate::snapshot_role_name(""), "0044-00000007"),
+            (validate::snapshot_dest_bucket("A"), "0044-00000008"),
+            (validate::target_type("abcd"), "0044-00000013"),
+            (validate::frag_duration(101), "0044-00000014"),
+            (validate::frag_count(0), "0044-00000015"),
+            (validate::playlist_name("my/playlist.m3u8"), "0044-00000016"),
+            (validate::playlist_name(".m3u8"), "0044-00000017"),
+            (validate::playlist_name("abc.text"), "0044-00000018"),
+            (validate::max_keys(-1), "0044-00000101"),
+            (validate::list_prefix(&"p".repeat(1025)), "0044-00000102"),
+            (validate::list_marker(&"m".repeat(1025)), "0044-00000103"),
+            (validate::vod_range(-1, 10), "0044-00000304"),
+            (validate::vod_range(10, 5), "0044-00000306"),
+            (validate::vod_range(0, 86_401), "0044-00000307"),
+            (validate::channel_name(""), "0017-00000257"),
+            (validate::channel_name("a/b"), ec::CHANNEL_NAME),
+        ];
+        for (result, expected) in cases {
+            let input = result.unwrap_err();
+            let e = OssError::from_invalid_input_value(&input, "v");
+            assert_eq!(
+                (e.status, e.code, e.ec),
+                (400, "InvalidArgument", expected),
+                "{input}"
+            );
+            assert_eq!(e.details[0], ("ArgumentName", input.field.to_string()));
+            assert_eq!(e.details[1], ("ArgumentValue", "v".to_string()));
+            assert!(e.message.starts_with("Invalid "), "{}", e.message);
+        }
+        let bucket =
+            OssError::from_invalid_input_value(&validate::bucket_name("aAa").unwrap_err(), "aAa");
+        assert_eq!((bucket.status, bucket.code), (400, "InvalidBucketName"));
+        assert_eq!(bucket.details, [("BucketName", "aAa".to_string())]);
+        let bare = OssError::from_invalid_input(&validate::status("x").unwrap_err());
+        assert_eq!(bare.details, [("ArgumentName", "Status".to_string())]);
+    }
+
+    #[test]
+    fn ec_table_has_the_oss_shape() {
+        let all = [
+            ec::DESCRIPTION,
+            ec::STATUS,
+            ec::SNAPSHOT_REPEATED,
+            ec::SNAPSHOT_INTERVAL,
+            ec::SNAPSHOT_NOTIFY_TOPIC,
+            ec::SNAPSHOT_ROLE_NAME,
+            ec::SNAPSHOT_DEST_BUCKET,
+            ec::TARGET_TYPE,
+            ec::FRAG_DURATION,
+            ec::FRAG_COUNT,
+            ec::PLAYLIST_SLASH,
+            ec::PLAYLIST_LENGTH,
+            ec::PLAYLIST_SUFFIX,
+            ec::LIST_MAX_KEYS,
+            ec::LIST_PREFIX,
+            ec::LIST_MARKER,
+            ec::CHANNEL_STILL_LIVE,
+            ec::VOD_START,
+            ec::VOD_END,
+            ec::VOD_START_AFTER_END,
+            ec::VOD_SPAN,
+            ec::VOD_EMPTY,
+            ec::VOD_PLAYLIST_NAME,
+            ec::NEW_STATUS,
+            ec::CHANNEL_NAME_EMPTY,
+            ec::NO_SUCH_LIVE_CHANNEL,
+            ec::NO_SUCH_KEY,
+            ec::NO_SUCH_BUCKET,
+            ec::SIGNATURE_DOES_NOT_MATCH,
+            ec::REQUEST_TIME_TOO_SKEWED,
+            ec::INVALID_ACCESS_KEY_ID,
+            ec::INVALID_BUCKET_NAME,
+            ec::CHANNEL_NAME,
+            ec::MALFORMED_XML,
+            ec::LIVE_CHANNEL_DISABLED,
+            ec::INVALID_ARGUMENT,
+            ec::ACCESS_DENIED,
+            ec::INVALID_SECURITY_TOKEN,
+            ec::METHOD_NOT_ALLOWED,
+            ec::INVALID_REQUEST,
+            ec::INTERNAL_ERROR,
+            ec::SERVICE_UNAVAILABLE,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for code in all {
+            let b = code.as_bytes();
+            assert!(b.len() == 13 && b[4] == b'-', "{code}");
+            assert!(
+                b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || c.is_ascii_digit()),
+                "{code}"
+            );
+            assert!(seen.insert(code), "duplicate {code}");
+        }
+    }
+}

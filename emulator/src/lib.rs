@@ -1,0 +1,30 @@
+//! A local Alibaba Cloud OSS LiveChannel emulator.
+//!
+//! It answers the nine LiveChannel HTTP operations as OSS does, byte for byte where the
+//! wire spec says so, verifies V1 and V4 signatures (with STS tokens), checks signed RTMP
+//! push URLs, and can be told to fail on purpose. Start it in-process:
+//!
+//! ```no_run
+//! let emulator = osslive_emulator::Emulator::start(
+//!     osslive_emulator::Config::new("LTAI5tTestAccessKeyId", "TestAccessKeySecret0123456789abc"),
+//! )
+//! .unwrap();
+//! println!("endpoint: {}", emulator.endpoint());
+//! ```
+//!
+//! or as the `osslive-emulator` binary (see its `--help`).
+
+pub mod app;
+pub mod auth;
+mod emulator;
+pub mod error;
+pub mod faults;
+pub mod http;
+pub mod model;
+pub mod persist;
+pub mod playlist;
+pub mod rtmp_auth;
+pub mod store;
+pub mod xml;
+
+pub use emulator::{Config, Emulator};

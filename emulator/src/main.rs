@@ -1,0 +1,162 @@
+//! `osslive-emulator`: a local OSS LiveChannel endpoint for trying osslive without an account.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use osslive_emulator::faults::Fault;
+use osslive_emulator::{Config, Emulator};
+
+const USAGE: &str = "\
+osslive-emulator: a local Alibaba Cloud OSS LiveChannel endpoint
+
+USAGE:
+    osslive-emulator [OPTIONS]
+
+OPTIONS:
+    --listen ADDR              address to serve on [default: 127.0.0.1:9100]; port 0 picks one
+    --access-key-id ID         accepted access key id [env: OSS_ACCESS_KEY_ID]
+    --access-key-secret SECRET its secret [env: OSS_ACCESS_KEY_SECRET]
+    --security-token TOKEN     an accepted STS token; repeatable [env: OSS_SESSION_TOKEN]
+    --bucket NAME              serve only this bucket; repeatable [default: any valid name]
+    --region REGION            region V4 signatures must name [default: cn-hangzhou]
+    --data-dir DIR             keep channels here across restarts [default: in memory]
+    --fault SPEC[xN]           make the next N requests fail; repeatable. SPEC is one of
+                               status:CODE, stall:MS, stall-body:MS, drop, reset, truncated,
+                               non-xml, non-xml-error, oversized:BYTES, wrong-content-length
+    --quiet                    do not log requests
+    -h, --help                 print this help
+    -V, --version              print the version
+
+The first line on stdout is `osslive-emulator listening on http://ADDR`; each request is
+then logged to stderr as `METHOD PATH STATUS REQUEST-ID OPERATION` (never a secret).
+Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
+POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
+POST /_emulator/check-rtmp-url. See emulator/README.md.";
+
+struct Args {
+    listen: SocketAddr,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
+    tokens: Vec<String>,
+    buckets: Vec<String>,
+    region: String,
+    data_dir: Option<String>,
+    faults: Vec<(Fault, usize)>,
+    quiet: bool,
+}
+
+fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut args = Args {
+        listen: SocketAddr::from(([127, 0, 0, 1], 9100)),
+        access_key_id: std::env::var("OSS_ACCESS_KEY_ID")
+            .ok()
+            .filter(|v| !v.is_empty()),
+        access_key_secret: std::env::var("OSS_ACCESS_KEY_SECRET")
+            .ok()
+            .filter(|v| !v.is_empty()),
+        tokens: std::env::var("OSS_SESSION_TOKEN")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .into_iter()
+            .collect(),
+        buckets: Vec::new(),
+        region: "cn-hangzhou".to_owned(),
+        data_dir: None,
+        faults: Vec::new(),
+        quiet: false,
+    };
+    while let Some(arg) = argv.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| argv.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(None);
+            }
+            "-V" | "--version" => {
+                println!("osslive-emulator {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            "--listen" => {
+                let v = value()?;
+                args.listen = v.parse().map_err(|_| {
+                    format!("--listen {v:?}: expected IP:PORT, e.g. 127.0.0.1:9100")
+                })?;
+            }
+            "--access-key-id" => args.access_key_id = Some(value()?),
+            "--access-key-secret" => args.access_key_secret = Some(value()?),
+            "--security-token" => args.tokens.push(value()?),
+            "--bucket" => args.buckets.push(value()?),
+            "--region" => args.region = value()?,
+            "--data-dir" => args.data_dir = Some(value()?),
+            "--fault" => args
+                .faults
+                .push(Fault::parse_counted(&value()?).map_err(|e| format!("--fault: {e}"))?),
+            "--quiet" => args.quiet = true,
+            _ => return Err(format!("unknown argument {arg:?}; see --help")),
+        }
+    }
+    Ok(Some(args))
+}
+
+fn run() -> Result<(), String> {
+    let Some(args) = parse_args(std::env::args().skip(1))? else {
+        return Ok(());
+    };
+    let id = args
+        .access_key_id
+        .ok_or("no access key id: pass --access-key-id or set OSS_ACCESS_KEY_ID")?;
+    let secret = args
+        .access_key_secret
+        .ok_or("no access key secret: pass --access-key-secret or set OSS_ACCESS_KEY_SECRET")?;
+    let mut config = Config::new(id, secret)
+        .listen(args.listen)
+        .region(args.region);
+    for token in args.tokens {
+        config = config.security_token(token);
+    }
+    for bucket in args.buckets {
+        config = config.bucket(bucket);
+    }
+    if let Some(dir) = args.data_dir {
+        config = config.data_dir(dir);
+    }
+    if !args.quiet {
+        config = config.request_log(|line| eprintln!("{line}"));
+    }
+    let emulator = Emulator::start(config)?;
+    for (fault, count) in args.faults {
+        emulator.inject_fault(fault, count);
+    }
+    let mut stdout = std::io::stdout();
+    // Scripts wait for this exact line to learn the port, so it goes out at once.
+    writeln!(
+        stdout,
+        "osslive-emulator listening on {}",
+        emulator.endpoint()
+    )
+    .map_err(|e| e.to_string())?;
+    stdout.flush().map_err(|e| e.to_string())?;
+    loop {
+        std::thread::park();
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("osslive-emulator: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
