@@ -70,8 +70,14 @@ mod tests {
     #[test]
     fn encodes_everything_but_the_unreserved_set() {
         assert_eq!(percent_encode("AZaz09-_.~", false), "AZaz09-_.~");
-        assert_eq!(percent_encode("my list+1.m3u8", false), "my%20list%2B1.m3u8");
-        assert_eq!(percent_encode("STS.TestSecurityToken+/=", false), "STS.TestSecurityToken%2B%2F%3D");
+        assert_eq!(
+            percent_encode("my list+1.m3u8", false),
+            "my%20list%2B1.m3u8"
+        );
+        assert_eq!(
+            percent_encode("STS.TestSecurityToken+/=", false),
+            "STS.TestSecurityToken%2B%2F%3D"
+        );
         assert_eq!(percent_encode("a/b", false), "a%2Fb");
         assert_eq!(percent_encode("a/b", true), "a/b");
         assert_eq!(percent_encode("é", false), "%C3%A9");
@@ -80,7 +86,10 @@ mod tests {
     #[test]
     fn decodes_what_it_encodes() {
         for s in ["", "plain", "my list+1.m3u8", "中文/频道", "%", "a=b&c"] {
-            assert_eq!(percent_decode(&percent_encode(s, false), false).as_deref(), Some(s));
+            assert_eq!(
+                percent_decode(&percent_encode(s, false), false).as_deref(),
+                Some(s)
+            );
         }
         assert_eq!(percent_decode("a+b", true).as_deref(), Some("a b"));
         assert_eq!(percent_decode("a+b", false).as_deref(), Some("a+b"));

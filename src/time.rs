@@ -91,7 +91,9 @@ impl Civil {
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
             + i64::from(self.second);
-        let millis = secs.checked_mul(1000)?.checked_add(i64::from(self.millis))?;
+        let millis = secs
+            .checked_mul(1000)?
+            .checked_add(i64::from(self.millis))?;
         if millis >= 0 {
             UNIX_EPOCH.checked_add(Duration::from_millis(millis as u64))
         } else {
@@ -136,7 +138,16 @@ pub fn parse_http_date(s: &str) -> Option<SystemTime> {
     if parts.next()? != "GMT" || parts.next().is_some() {
         return None;
     }
-    Civil { year, month, day, hour, minute, second, millis: 0 }.to_system_time()
+    Civil {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        millis: 0,
+    }
+    .to_system_time()
 }
 
 /// `20160824T111128Z`: the `x-oss-date` header of V4 signatures.
@@ -204,7 +215,16 @@ pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
         }
         Some(_) => return None,
     };
-    Civil { year, month, day, hour, minute, second, millis }.to_system_time()
+    Civil {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        millis,
+    }
+    .to_system_time()
 }
 
 fn parse_hms(s: &str) -> Option<(u32, u32, u32)> {
@@ -252,7 +272,12 @@ mod tests {
 
     #[test]
     fn parses_what_it_formats() {
-        for secs in [0, 951_782_400 /* 2000-02-29 */, VECTOR_UNIX, 4_102_444_799 /* 2099-12-31 */] {
+        for secs in [
+            0,
+            951_782_400, /* 2000-02-29 */
+            VECTOR_UNIX,
+            4_102_444_799, /* 2099-12-31 */
+        ] {
             let t = from_unix_seconds(secs);
             assert_eq!(parse_http_date(&http_date(t)), Some(t), "{secs}");
             assert_eq!(parse_v4_datetime(&v4_datetime(t)), Some(t), "{secs}");
@@ -265,9 +290,18 @@ mod tests {
         let t = from_unix_seconds(VECTOR_UNIX) + Duration::from_millis(123);
         assert_eq!(iso8601(t), "2016-08-24T11:11:28.123Z");
         assert_eq!(parse_iso8601("2016-08-24T11:11:28.123456Z"), Some(t));
-        assert_eq!(parse_iso8601("2016-08-24T11:11:28.1Z"), Some(t - Duration::from_millis(23)));
-        assert_eq!(parse_iso8601("2016-08-24T11:11:28Z"), Some(from_unix_seconds(VECTOR_UNIX)));
-        assert_eq!(parse_iso8601("2016-08-24T11:11:28+00:00"), Some(from_unix_seconds(VECTOR_UNIX)));
+        assert_eq!(
+            parse_iso8601("2016-08-24T11:11:28.1Z"),
+            Some(t - Duration::from_millis(23))
+        );
+        assert_eq!(
+            parse_iso8601("2016-08-24T11:11:28Z"),
+            Some(from_unix_seconds(VECTOR_UNIX))
+        );
+        assert_eq!(
+            parse_iso8601("2016-08-24T11:11:28+00:00"),
+            Some(from_unix_seconds(VECTOR_UNIX))
+        );
     }
 
     #[test]
@@ -285,10 +319,20 @@ mod tests {
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad:?}");
         }
-        for bad in ["", "Wed, 24 Aug 2016 11:11:28", "Wed, 24 Foo 2016 11:11:28 GMT", "Wed, 24 Aug 2016 11:11:28 UTC"] {
+        for bad in [
+            "",
+            "Wed, 24 Aug 2016 11:11:28",
+            "Wed, 24 Foo 2016 11:11:28 GMT",
+            "Wed, 24 Aug 2016 11:11:28 UTC",
+        ] {
             assert_eq!(parse_http_date(bad), None, "{bad:?}");
         }
-        for bad in ["", "20160824T111128", "2016082T111128ZZ", "20161324T111128Z"] {
+        for bad in [
+            "",
+            "20160824T111128",
+            "2016082T111128ZZ",
+            "20161324T111128Z",
+        ] {
             assert_eq!(parse_v4_datetime(bad), None, "{bad:?}");
         }
     }

@@ -16,7 +16,13 @@ fn vectors() -> Value {
 
 /// The object key of a vector's wire URL, decoded; `None` for the bucket root.
 fn key_of(wire_url: &str) -> Option<String> {
-    let path = wire_url.split_once(".com").unwrap().1.split('?').next().unwrap();
+    let path = wire_url
+        .split_once(".com")
+        .unwrap()
+        .1
+        .split('?')
+        .next()
+        .unwrap();
     let key = osslive::encoding::percent_decode(&path[1..], false).unwrap();
     (!key.is_empty()).then_some(key)
 }
@@ -26,12 +32,20 @@ fn query_of(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 fn as_refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 #[test]
@@ -57,15 +71,26 @@ fn v1_header_signatures_match_oss2() {
             case["canonicalized_resource"].as_str().unwrap(),
             "{name}"
         );
-        assert_eq!(v1::string_to_sign(&req), case["string_to_sign"].as_str().unwrap(), "{name}");
-        assert_eq!(v1::authorization(AK, SK, &req), case["authorization"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            v1::string_to_sign(&req),
+            case["string_to_sign"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            v1::authorization(AK, SK, &req),
+            case["authorization"].as_str().unwrap(),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn v1_sts_token_is_signed_among_the_oss_headers() {
     let query = [("live", ""), ("comp", "stat")];
-    let headers = [("date", DATE), ("x-oss-security-token", "STS.TestSecurityToken+/=")];
+    let headers = [
+        ("date", DATE),
+        ("x-oss-security-token", "STS.TestSecurityToken+/="),
+    ];
     let req = RequestToSign {
         method: "GET",
         bucket: BUCKET,
@@ -77,7 +102,10 @@ fn v1_sts_token_is_signed_among_the_oss_headers() {
         v1::string_to_sign(&req),
         "GET\n\n\nWed, 24 Aug 2016 11:11:28 GMT\nx-oss-security-token:STS.TestSecurityToken+/=\n/examplebucket/test-channel?comp=stat&live"
     );
-    assert_eq!(v1::authorization(AK, SK, &req), "OSS LTAI5tTestAccessKeyId:rtSZStSmbw6OdN4iytFnpAGhYjg=");
+    assert_eq!(
+        v1::authorization(AK, SK, &req),
+        "OSS LTAI5tTestAccessKeyId:rtSZStSmbw6OdN4iytFnpAGhYjg="
+    );
 }
 
 #[test]
@@ -89,7 +117,13 @@ fn v1_prefers_x_oss_date_and_signs_content_headers() {
         ("Content-Type", "application/xml"),
         ("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg=="),
     ];
-    let req = RequestToSign { method: "PUT", bucket: BUCKET, key: Some("c"), query: &query, headers: &headers };
+    let req = RequestToSign {
+        method: "PUT",
+        bucket: BUCKET,
+        key: Some("c"),
+        query: &query,
+        headers: &headers,
+    };
     assert_eq!(
         v1::string_to_sign(&req),
         "PUT\n1B2M2Y8AsgTpgAmY7PhCfg==\napplication/xml\nWed, 24 Aug 2016 11:11:28 GMT\nx-oss-date:Wed, 24 Aug 2016 11:11:28 GMT\n/examplebucket/c?live"
@@ -102,7 +136,10 @@ fn v4_header_signature_matches_oss2() {
     let case = &all["header_signature_v4"][0];
     let query = query_of(case);
     let query = as_refs(&query);
-    let headers = [("x-oss-date", "20160824T111128Z"), ("x-oss-content-sha256", "UNSIGNED-PAYLOAD")];
+    let headers = [
+        ("x-oss-date", "20160824T111128Z"),
+        ("x-oss-content-sha256", "UNSIGNED-PAYLOAD"),
+    ];
     let req = RequestToSign {
         method: "GET",
         bucket: BUCKET,
@@ -111,31 +148,76 @@ fn v4_header_signature_matches_oss2() {
         headers: &headers,
     };
     let signed = v4::sign(AK, SK, "cn-hangzhou", &req, &[]).unwrap();
-    assert_eq!(signed.canonical_request, case["canonical_request"].as_str().unwrap());
-    assert_eq!(signed.string_to_sign, case["string_to_sign"].as_str().unwrap());
-    assert_eq!(signed.signature, case["recomputed_signature"].as_str().unwrap());
-    assert_eq!(signed.authorization, case["authorization"].as_str().unwrap());
+    assert_eq!(
+        signed.canonical_request,
+        case["canonical_request"].as_str().unwrap()
+    );
+    assert_eq!(
+        signed.string_to_sign,
+        case["string_to_sign"].as_str().unwrap()
+    );
+    assert_eq!(
+        signed.signature,
+        case["recomputed_signature"].as_str().unwrap()
+    );
+    assert_eq!(
+        signed.authorization,
+        case["authorization"].as_str().unwrap()
+    );
 }
 
 fn v4_signature(method: &str, key: Option<&str>, query: &[(&str, &str)]) -> String {
-    let headers = [("x-oss-date", "20160824T111128Z"), ("x-oss-content-sha256", "UNSIGNED-PAYLOAD")];
-    let req = RequestToSign { method, bucket: BUCKET, key, query, headers: &headers };
-    v4::sign(AK, SK, "cn-hangzhou", &req, &[]).unwrap().signature
+    let headers = [
+        ("x-oss-date", "20160824T111128Z"),
+        ("x-oss-content-sha256", "UNSIGNED-PAYLOAD"),
+    ];
+    let req = RequestToSign {
+        method,
+        bucket: BUCKET,
+        key,
+        query,
+        headers: &headers,
+    };
+    v4::sign(AK, SK, "cn-hangzhou", &req, &[])
+        .unwrap()
+        .signature
 }
 
 #[test]
 fn v4_list_and_status_signatures_match_the_spec() {
     // The spec prints these two shortened to their first 8 and last 6 hex digits.
-    let list = v4_signature("GET", None, &[("live", ""), ("prefix", "test"), ("marker", ""), ("max-keys", "10")]);
-    assert!(list.starts_with("a07b0fd9") && list.ends_with("dc89c7"), "{list}");
-    let status = v4_signature("PUT", Some("test-channel"), &[("live", ""), ("status", "enabled")]);
-    assert!(status.starts_with("38c869c9") && status.ends_with("5c8e1b"), "{status}");
+    let list = v4_signature(
+        "GET",
+        None,
+        &[
+            ("live", ""),
+            ("prefix", "test"),
+            ("marker", ""),
+            ("max-keys", "10"),
+        ],
+    );
+    assert!(
+        list.starts_with("a07b0fd9") && list.ends_with("dc89c7"),
+        "{list}"
+    );
+    let status = v4_signature(
+        "PUT",
+        Some("test-channel"),
+        &[("live", ""), ("status", "enabled")],
+    );
+    assert!(
+        status.starts_with("38c869c9") && status.ends_with("5c8e1b"),
+        "{status}"
+    );
 }
 
 #[test]
 fn v4_canonical_request_encodes_the_key_but_keeps_slashes() {
     let query = [("vod", ""), ("startTime", "1"), ("endTime", "2")];
-    let headers = [("x-oss-date", "20160824T111128Z"), ("x-oss-content-sha256", "UNSIGNED-PAYLOAD")];
+    let headers = [
+        ("x-oss-date", "20160824T111128Z"),
+        ("x-oss-content-sha256", "UNSIGNED-PAYLOAD"),
+    ];
     let req = RequestToSign {
         method: "POST",
         bucket: BUCKET,
@@ -144,31 +226,63 @@ fn v4_canonical_request_encodes_the_key_but_keeps_slashes() {
         headers: &headers,
     };
     let signed = v4::sign(AK, SK, "cn-hangzhou", &req, &[]).unwrap();
-    assert!(signed.canonical_request.starts_with(
-        "POST\n/examplebucket/my%20chan%2B1/vod.m3u8\nendTime=2&startTime=1&vod\n"
-    ));
+    assert!(
+        signed.canonical_request.starts_with(
+            "POST\n/examplebucket/my%20chan%2B1/vod.m3u8\nendTime=2&startTime=1&vod\n"
+        )
+    );
 }
 
 #[test]
 fn v4_additional_headers_are_signed_and_named() {
     let query = [("live", "")];
-    let headers = [("x-oss-date", "20160824T111128Z"), ("Host", "examplebucket.oss-cn-hangzhou.aliyuncs.com")];
-    let req = RequestToSign { method: "GET", bucket: BUCKET, key: Some("c"), query: &query, headers: &headers };
+    let headers = [
+        ("x-oss-date", "20160824T111128Z"),
+        ("Host", "examplebucket.oss-cn-hangzhou.aliyuncs.com"),
+    ];
+    let req = RequestToSign {
+        method: "GET",
+        bucket: BUCKET,
+        key: Some("c"),
+        query: &query,
+        headers: &headers,
+    };
     let signed = v4::sign(AK, SK, "cn-hangzhou", &req, &["Host", "x-oss-date"]).unwrap();
-    assert!(signed.canonical_request.contains("host:examplebucket.oss-cn-hangzhou.aliyuncs.com\nx-oss-date:20160824T111128Z\n\nhost\n"));
+    assert!(signed.canonical_request.contains(
+        "host:examplebucket.oss-cn-hangzhou.aliyuncs.com\nx-oss-date:20160824T111128Z\n\nhost\n"
+    ));
     assert!(signed.authorization.ends_with(", AdditionalHeaders=host"));
 }
 
 #[test]
 fn v4_refuses_a_request_without_a_usable_date() {
-    let req = RequestToSign { method: "GET", bucket: BUCKET, key: None, query: &[], headers: &[] };
-    assert_eq!(v4::sign(AK, SK, "cn-hangzhou", &req, &[]).unwrap_err(), v4::V4Error::MissingDate);
+    let req = RequestToSign {
+        method: "GET",
+        bucket: BUCKET,
+        key: None,
+        query: &[],
+        headers: &[],
+    };
+    assert_eq!(
+        v4::sign(AK, SK, "cn-hangzhou", &req, &[]).unwrap_err(),
+        v4::V4Error::MissingDate
+    );
     let headers = [("x-oss-date", "Wed, 24 Aug 2016 11:11:28 GMT")];
-    let req = RequestToSign { headers: &headers, ..req };
-    assert!(matches!(v4::sign(AK, SK, "cn-hangzhou", &req, &[]), Err(v4::V4Error::MalformedDate(_))));
+    let req = RequestToSign {
+        headers: &headers,
+        ..req
+    };
+    assert!(matches!(
+        v4::sign(AK, SK, "cn-hangzhou", &req, &[]),
+        Err(v4::V4Error::MalformedDate(_))
+    ));
 }
 
-fn rtmp_params<'a>(channel: &'a str, playlist: Option<&'a str>, expires: u64) -> rtmp::RtmpUrlParams<'a> {
+fn rtmp_params<'a>(
+    channel: &'a str,
+    playlist: Option<&'a str>,
+    expires: u64,
+) -> rtmp::RtmpUrlParams<'a> {
     rtmp::RtmpUrlParams {
         bucket: BUCKET,
         channel,
@@ -190,8 +304,14 @@ fn rtmp_signatures_match_oss2() {
             Some(playlist),
             case["expires_abs"].as_u64().unwrap(),
         );
-        assert_eq!(params.string_to_sign(), case["string_to_sign"].as_str().unwrap());
-        assert_eq!(rtmp::signature(SK, &params.string_to_sign()), case["signature"].as_str().unwrap());
+        assert_eq!(
+            params.string_to_sign(),
+            case["string_to_sign"].as_str().unwrap()
+        );
+        assert_eq!(
+            rtmp::signature(SK, &params.string_to_sign()),
+            case["signature"].as_str().unwrap()
+        );
         let url = format!(
             "rtmp://examplebucket.oss-cn-hangzhou.aliyuncs.com/live/{}?{}",
             params.channel,
@@ -216,19 +336,42 @@ fn rtmp_sts_token_forms_match_the_spec() {
         signed.signed_query(SK),
         "playlistName=playlist.m3u8&security-token=STS.TestSecurityToken%2B%2F%3D&OSSAccessKeyId=LTAI5tTestAccessKeyId&Expires=1472038888&Signature=HK%2Bdwx8TqJ8IrHRkQ%2FEBE3JNSuE%3D"
     );
-    let go_form = rtmp::RtmpUrlParams { token_form: rtmp::TokenForm::Unsigned, ..signed };
-    assert_eq!(rtmp::signature(SK, &go_form.string_to_sign()), "gmgOK3WbheQxBXgwhYcaAvf2rsg=");
+    let go_form = rtmp::RtmpUrlParams {
+        token_form: rtmp::TokenForm::Unsigned,
+        ..signed
+    };
+    assert_eq!(
+        rtmp::signature(SK, &go_form.string_to_sign()),
+        "gmgOK3WbheQxBXgwhYcaAvf2rsg="
+    );
     // The Go form still carries the token in the URL.
-    assert!(go_form.signed_query(SK).contains("security-token=STS.TestSecurityToken%2B%2F%3D"));
-    assert!(!format!("{go_form:?}").contains("TestSecurityToken"), "Debug must redact the token");
+    assert!(
+        go_form
+            .signed_query(SK)
+            .contains("security-token=STS.TestSecurityToken%2B%2F%3D")
+    );
+    assert!(
+        !format!("{go_form:?}").contains("TestSecurityToken"),
+        "Debug must redact the token"
+    );
 }
 
 #[test]
 fn rtmp_escaping_matches_the_spec() {
     let params = rtmp_params("chan_01", Some("my list+1.m3u8"), 1_472_037_188);
-    assert_eq!(params.string_to_sign(), "1472037188\nplaylistName:my list+1.m3u8\n/examplebucket/chan_01");
-    assert_eq!(rtmp::signature(SK, &params.string_to_sign()), "OHsiGcgqaRWuN94ZtAfLzBXGhdE=");
-    assert!(params.signed_query(SK).starts_with("playlistName=my%20list%2B1.m3u8&"));
+    assert_eq!(
+        params.string_to_sign(),
+        "1472037188\nplaylistName:my list+1.m3u8\n/examplebucket/chan_01"
+    );
+    assert_eq!(
+        rtmp::signature(SK, &params.string_to_sign()),
+        "OHsiGcgqaRWuN94ZtAfLzBXGhdE="
+    );
+    assert!(
+        params
+            .signed_query(SK)
+            .starts_with("playlistName=my%20list%2B1.m3u8&")
+    );
 }
 
 #[test]
@@ -241,7 +384,13 @@ fn rtmp_verifier_view_ignores_unsigned_parameters_in_any_order() {
         ("playlistName", "test.m3u8"),
     ];
     assert_eq!(
-        rtmp::string_to_sign("1472040688", &received, BUCKET, "test-channel", rtmp::TokenForm::Signed),
+        rtmp::string_to_sign(
+            "1472040688",
+            &received,
+            BUCKET,
+            "test-channel",
+            rtmp::TokenForm::Signed
+        ),
         "1472040688\nplaylistName:test.m3u8\n/examplebucket/test-channel"
     );
 }

@@ -65,7 +65,10 @@ pub fn string_to_sign(
 
 /// Base64 of HMAC-SHA1(secret, string_to_sign).
 pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
-    base64(&hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes()))
+    base64(&hmac_sha1(
+        access_key_secret.as_bytes(),
+        string_to_sign.as_bytes(),
+    ))
 }
 
 /// What a signed RTMP push URL is made of.

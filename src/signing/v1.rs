@@ -63,8 +63,10 @@ pub fn canonicalized_resource(bucket: &str, key: Option<&str>, query: &[(&str, &
     if let Some(key) = key {
         out.push_str(key);
     }
-    let mut subresources: Vec<&(&str, &str)> =
-        query.iter().filter(|(k, _)| SUBRESOURCES.contains(k)).collect();
+    let mut subresources: Vec<&(&str, &str)> = query
+        .iter()
+        .filter(|(k, _)| SUBRESOURCES.contains(k))
+        .collect();
     subresources.sort_by(|a, b| a.0.cmp(b.0));
     for (i, (k, v)) in subresources.iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
@@ -81,7 +83,10 @@ pub fn canonicalized_resource(bucket: &str, key: Option<&str>, query: &[(&str, &
 ///
 /// The date line is `x-oss-date` when present, else `Date`, as the Python and C SDKs do.
 pub fn string_to_sign(req: &RequestToSign<'_>) -> String {
-    let date = req.header("x-oss-date").or_else(|| req.header("date")).unwrap_or("");
+    let date = req
+        .header("x-oss-date")
+        .or_else(|| req.header("date"))
+        .unwrap_or("");
     let mut out = String::with_capacity(256);
     out.push_str(req.method);
     out.push('\n');
@@ -103,10 +108,20 @@ pub fn string_to_sign(req: &RequestToSign<'_>) -> String {
 
 /// Base64 of HMAC-SHA1(secret, string_to_sign).
 pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
-    base64(&hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes()))
+    base64(&hmac_sha1(
+        access_key_secret.as_bytes(),
+        string_to_sign.as_bytes(),
+    ))
 }
 
 /// The whole `Authorization` header value, `OSS AccessKeyId:Signature`.
-pub fn authorization(access_key_id: &str, access_key_secret: &str, req: &RequestToSign<'_>) -> String {
-    format!("OSS {access_key_id}:{}", signature(access_key_secret, &string_to_sign(req)))
+pub fn authorization(
+    access_key_id: &str,
+    access_key_secret: &str,
+    req: &RequestToSign<'_>,
+) -> String {
+    format!(
+        "OSS {access_key_id}:{}",
+        signature(access_key_secret, &string_to_sign(req))
+    )
 }

@@ -46,8 +46,10 @@ pub fn canonical_uri(bucket: &str, key: Option<&str>) -> String {
 /// Every query parameter, keys and values percent-encoded, sorted by encoded key, joined
 /// with `&`; an empty value is a bare key.
 pub fn canonical_query(query: &[(&str, &str)]) -> String {
-    let mut encoded: Vec<(String, String)> =
-        query.iter().map(|(k, v)| (percent_encode(k, false), percent_encode(v, false))).collect();
+    let mut encoded: Vec<(String, String)> = query
+        .iter()
+        .map(|(k, v)| (percent_encode(k, false), percent_encode(v, false)))
+        .collect();
     encoded.sort();
     let mut out = String::with_capacity(encoded.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in encoded.iter().enumerate() {
@@ -70,7 +72,9 @@ pub fn normalize_additional_headers(names: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = names
         .iter()
         .map(|n| n.trim().to_ascii_lowercase())
-        .filter(|n| !n.is_empty() && !n.starts_with("x-oss-") && n != "content-type" && n != "content-md5")
+        .filter(|n| {
+            !n.is_empty() && !n.starts_with("x-oss-") && n != "content-type" && n != "content-md5"
+        })
         .collect();
     out.sort();
     out.dedup();
@@ -108,7 +112,10 @@ pub fn canonical_request(req: &RequestToSign<'_>, additional_headers: &[String])
     out.push('\n');
     out.push_str(&additional_headers.join(";"));
     out.push('\n');
-    out.push_str(req.header("x-oss-content-sha256").unwrap_or(UNSIGNED_PAYLOAD));
+    out.push_str(
+        req.header("x-oss-content-sha256")
+            .unwrap_or(UNSIGNED_PAYLOAD),
+    );
     out
 }
 
@@ -177,7 +184,10 @@ pub fn sign(
     let canonical_request = canonical_request(req, &additional);
     let string_to_sign = string_to_sign(datetime, region, &canonical_request);
     let date = &datetime[..8];
-    let signature = signature(&signing_key(access_key_secret, date, region), &string_to_sign);
+    let signature = signature(
+        &signing_key(access_key_secret, date, region),
+        &string_to_sign,
+    );
     let mut authorization = format!(
         "{ALGORITHM} Credential={access_key_id}/{}, Signature={signature}",
         scope(date, region)
@@ -186,5 +196,10 @@ pub fn sign(
         authorization.push_str(", AdditionalHeaders=");
         authorization.push_str(&additional.join(";"));
     }
-    Ok(V4Signature { canonical_request, string_to_sign, signature, authorization })
+    Ok(V4Signature {
+        canonical_request,
+        string_to_sign,
+        signature,
+        authorization,
+    })
 }
