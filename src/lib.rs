@@ -1,10 +1,42 @@
 //! osslive: a blocking client for Alibaba Cloud OSS LiveChannel, with a C ABI.
 //!
-//! This crate so far holds the pieces the client and the local emulator share: the OSS
-//! signatures ([`signing`]), percent-encoding ([`encoding`]), the wire date formats
-//! ([`time`]) and the validation rules of the LiveChannel API ([`validate`]).
+//! Create a channel, sign an RTMP URL an encoder can push to, watch the channel's state,
+//! and build VOD playlists from what was recorded. HTTP requests are signed with V4
+//! (`OSS4-HMAC-SHA256`) by default, as OSS requires of new accounts and buckets.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use osslive::{Client, Credentials, LiveChannelConfiguration};
+//!
+//! let client = Client::builder()
+//!     .endpoint("oss-cn-hangzhou.aliyuncs.com")
+//!     .credentials(Credentials::from_env()?)
+//!     .build()?;
+//! let bucket = client.bucket("examplebucket")?;
+//! bucket.create_live_channel("mychannel", &LiveChannelConfiguration::default())?;
+//! let push = bucket.sign_rtmp_url_valid_for("mychannel", None, Duration::from_secs(3600))?;
+//! println!("ffmpeg -re -i input.mp4 -c copy -f flv '{}'", push.url);
+//! # Ok::<(), osslive::Error>(())
+//! ```
 
+mod bucket;
+mod client;
+pub mod credentials;
 pub mod encoding;
+pub mod error;
+pub mod models;
 pub mod signing;
 pub mod time;
+mod transport;
 pub mod validate;
+pub(crate) mod xml;
+
+pub use bucket::{Bucket, LiveChannelIter, SignedRtmpUrl};
+pub use client::{
+    Addressing, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, SignatureVersion,
+};
+pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
+pub use error::{Error, ServiceError};
+pub use models::*;
+pub use signing::rtmp::TokenForm;

@@ -1,0 +1,442 @@
+//! The client: where OSS is, who signs, how requests travel. Cheap to clone; every clone
+//! and every [`Bucket`] shares one connection pool.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::bucket::Bucket;
+use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
+use crate::signing::rtmp::TokenForm;
+use crate::{Error, validate};
+
+/// How HTTP requests are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureVersion {
+    /// `OSS4-HMAC-SHA256`: required by OSS for accounts and buckets created since 2025.
+    #[default]
+    V4,
+    /// `OSS AK:SIG` (HMAC-SHA1): for old buckets that still accept it.
+    V1,
+}
+
+/// How a bucket is named in requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressing {
+    /// `https://BUCKET.ENDPOINT/CHANNEL`: what OSS expects of domain endpoints.
+    VirtualHosted,
+    /// `https://ENDPOINT/BUCKET/CHANNEL`: used automatically for IP and `localhost` endpoints.
+    PathStyle,
+    /// `https://CNAME/CHANNEL`: the endpoint is a custom domain bound to one bucket.
+    Cname,
+}
+
+/// Default time to establish a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one whole request, from connecting to the last byte of the answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body: a 1000-channel list page is about half a megabyte.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Builds a [`Client`]. Only the endpoint is required; credentials default to the
+/// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    endpoint: Option<String>,
+    region: Option<String>,
+    credentials: Option<Arc<dyn CredentialsProvider>>,
+    signature_version: SignatureVersion,
+    addressing: Option<Addressing>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_response_bytes: u64,
+    user_agent: String,
+    resolve: Vec<(String, SocketAddr)>,
+    rtmp_token_form: TokenForm,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: None,
+            region: None,
+            credentials: None,
+            signature_version: SignatureVersion::V4,
+            addressing: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent: default_user_agent(),
+            resolve: Vec::new(),
+            rtmp_token_form: TokenForm::Signed,
+        }
+    }
+}
+
+fn default_user_agent() -> String {
+    format!("osslive/{} (rust)", env!("CARGO_PKG_VERSION"))
+}
+
+impl ClientBuilder {
+    /// The OSS endpoint, for example `oss-cn-hangzhou.aliyuncs.com` (then `https`),
+    /// `https://oss-cn-hangzhou.aliyuncs.com` or `http://127.0.0.1:9100`.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region V4 signatures are scoped to, for example `cn-hangzhou`. Derived from
+    /// endpoints of the form `oss-REGION[-internal].aliyuncs.com` when not given.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A provider asked before every request (for refreshing STS credentials).
+    pub fn credentials_provider(mut self, provider: impl CredentialsProvider + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// V4 (the default) or V1 header signatures.
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// How buckets are addressed. Default: virtual-hosted, or path-style for an IP or
+    /// `localhost` endpoint.
+    pub fn addressing(mut self, addressing: Addressing) -> Self {
+        self.addressing = Some(addressing);
+        self
+    }
+
+    /// Time to establish a connection. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for a whole request, answer included. Default 30 s.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted. Default 16 MiB.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The `User-Agent` header. Default `osslive/VERSION (rust)`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends connections for `host`, and for every `*.host` (the virtual-hosted bucket
+    /// domains under an endpoint), to `addr` instead of resolving the name, like curl's
+    /// `--resolve`. The `Host` header and the signatures still use the name.
+    pub fn resolve(mut self, host: impl Into<String>, addr: SocketAddr) -> Self {
+        self.resolve.push((host.into().to_ascii_lowercase(), addr));
+        self
+    }
+
+    /// How an STS token enters signed RTMP URLs. Default [`TokenForm::Signed`], the
+    /// Python and Java SDKs' form.
+    pub fn rtmp_token_form(mut self, form: TokenForm) -> Self {
+        self.rtmp_token_form = form;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
+            Error::Config(
+                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar".into(),
+            )
+        })?)?;
+        let region = match self.region.filter(|r| !r.is_empty()) {
+            Some(r) => Some(r),
+            None => region_from_host(&endpoint.host),
+        };
+        if let Some(r) = &region {
+            if !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(Error::Config(format!(
+                    "region {r:?} may hold only letters, digits and '-'"
+                )));
+            }
+        }
+        if self.signature_version == SignatureVersion::V4 && region.is_none() {
+            return Err(Error::Config(format!(
+                "V4 signing needs a region and none can be derived from the endpoint {:?}: call .region(\"cn-hangzhou\") \
+                 (or use an endpoint like oss-cn-hangzhou.aliyuncs.com)",
+                endpoint.host
+            )));
+        }
+        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
+            return Err(Error::Config("timeouts must be greater than zero".into()));
+        }
+        if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
+            return Err(Error::Config(
+                "the user agent must not contain control characters".into(),
+            ));
+        }
+        let addressing = self.addressing.unwrap_or(if endpoint.is_ip_or_localhost() {
+            Addressing::PathStyle
+        } else {
+            Addressing::VirtualHosted
+        });
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(EnvironmentCredentials));
+        let agent = crate::transport::agent(
+            self.connect_timeout,
+            self.request_timeout,
+            &self.user_agent,
+            self.resolve,
+        );
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                endpoint,
+                region,
+                credentials,
+                signature_version: self.signature_version,
+                addressing,
+                agent,
+                max_response_bytes: self.max_response_bytes,
+                rtmp_token_form: self.rtmp_token_form,
+            }),
+        })
+    }
+}
+
+/// `oss-REGION.aliyuncs.com` or `oss-REGION-internal.aliyuncs.com` → `REGION`.
+fn region_from_host(host: &str) -> Option<String> {
+    let name = host.split(':').next()?.to_ascii_lowercase();
+    let label = name.strip_suffix(".aliyuncs.com")?.strip_prefix("oss-")?;
+    let region = label.strip_suffix("-internal").unwrap_or(label);
+    (!region.is_empty()
+        && !region.contains('.')
+        && region != "accelerate"
+        && region != "accelerate-overseas")
+        .then(|| region.to_owned())
+}
+
+/// A parsed endpoint: scheme and `host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub(crate) https: bool,
+    /// `host` or `host:port`, lower-cased, as it goes into URLs and `Host`.
+    pub(crate) host: String,
+}
+
+impl Endpoint {
+    fn parse(text: &str) -> Result<Endpoint, Error> {
+        let bad = |why: &str| Error::Config(format!("endpoint {text:?}: {why}"));
+        let trimmed = text.trim();
+        let (https, rest) = if let Some(r) = trimmed.strip_prefix("https://") {
+            (true, r)
+        } else if let Some(r) = trimmed.strip_prefix("http://") {
+            (false, r)
+        } else if trimmed.contains("://") {
+            return Err(bad("only http:// and https:// are supported"));
+        } else {
+            (true, trimmed)
+        };
+        let host = rest.strip_suffix('/').unwrap_or(rest);
+        if host.is_empty() {
+            return Err(bad("no host"));
+        }
+        if host.contains(['/', '?', '#', '@', ' ']) || host.bytes().any(|b| b.is_ascii_control()) {
+            return Err(bad(
+                "expected only a host and an optional port, like oss-cn-hangzhou.aliyuncs.com",
+            ));
+        }
+        Ok(Endpoint {
+            https,
+            host: host.to_ascii_lowercase(),
+        })
+    }
+
+    /// The host without its port.
+    pub(crate) fn hostname(&self) -> &str {
+        if let Some(v6) = self.host.strip_prefix('[') {
+            return v6.split(']').next().unwrap_or(v6);
+        }
+        match self.host.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => &self.host,
+        }
+    }
+
+    fn is_ip_or_localhost(&self) -> bool {
+        let h = self.hostname();
+        h.parse::<IpAddr>().is_ok() || h == "localhost"
+    }
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Arc<dyn CredentialsProvider>,
+    pub(crate) signature_version: SignatureVersion,
+    pub(crate) addressing: Addressing,
+    pub(crate) agent: ureq::Agent,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) rtmp_token_form: TokenForm,
+}
+
+/// A LiveChannel client. `Send + Sync`; clones share the connection pool, so make one
+/// per endpoint and share it.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field(
+                "endpoint",
+                &format_args!(
+                    "{}://{}",
+                    if i.endpoint.https { "https" } else { "http" },
+                    i.endpoint.host
+                ),
+            )
+            .field("region", &i.region)
+            .field("credentials", &i.credentials)
+            .field("signature_version", &i.signature_version)
+            .field("addressing", &i.addressing)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A handle on one bucket, sharing this client's connections. Fails when the name
+    /// breaks OSS's bucket naming rules.
+    pub fn bucket(&self, name: &str) -> Result<Bucket, Error> {
+        validate::bucket_name(name)?;
+        Ok(Bucket::new(self.clone(), name.to_owned()))
+    }
+
+    /// The region requests are signed for, if known.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
+    /// The signature version in use.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.inner.signature_version
+    }
+
+    /// The addressing style in use.
+    pub fn addressing(&self) -> Addressing {
+        self.inner.addressing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(endpoint: &str) -> Result<Client, Error> {
+        Client::builder()
+            .endpoint(endpoint)
+            .credentials(Credentials::new("id", "secret"))
+            .build()
+    }
+
+    #[test]
+    fn endpoints_with_and_without_scheme() {
+        let c = client("oss-cn-hangzhou.aliyuncs.com").unwrap();
+        assert!(c.inner.endpoint.https);
+        assert_eq!(c.region(), Some("cn-hangzhou"));
+        assert_eq!(c.addressing(), Addressing::VirtualHosted);
+        let c = client("http://OSS-cn-beijing-internal.aliyuncs.com/").unwrap();
+        assert!(!c.inner.endpoint.https);
+        assert_eq!(
+            c.inner.endpoint.host,
+            "oss-cn-beijing-internal.aliyuncs.com"
+        );
+        assert_eq!(c.region(), Some("cn-beijing"));
+    }
+
+    #[test]
+    fn ip_endpoints_are_path_style_and_need_a_region_for_v4() {
+        let err = client("http://127.0.0.1:9100").unwrap_err();
+        assert!(err.to_string().contains("region"), "{err}");
+        let c = Client::builder()
+            .endpoint("http://127.0.0.1:9100")
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("id", "secret"))
+            .build()
+            .unwrap();
+        assert_eq!(c.addressing(), Addressing::PathStyle);
+        assert_eq!(c.inner.endpoint.hostname(), "127.0.0.1");
+        let v1 = Client::builder()
+            .endpoint("http://localhost:9100")
+            .signature_version(SignatureVersion::V1)
+            .credentials(Credentials::new("id", "secret"))
+            .build()
+            .unwrap();
+        assert_eq!(v1.addressing(), Addressing::PathStyle);
+    }
+
+    #[test]
+    fn bad_endpoints_and_settings_are_refused_with_reasons() {
+        for bad in ["", "ftp://x", "https://host/path", "host?x", "http://"] {
+            let err = client(bad).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad}: {err}");
+        }
+        let err = Client::builder().build().unwrap_err();
+        assert!(err.to_string().contains("no endpoint"));
+        let err = Client::builder()
+            .endpoint("oss-cn-hangzhou.aliyuncs.com")
+            .request_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("timeouts"));
+        assert!(
+            client("oss-cn-hangzhou.aliyuncs.com")
+                .unwrap()
+                .bucket("Bad_Name")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let c = Client::builder()
+            .endpoint("oss-cn-hangzhou.aliyuncs.com")
+            .credentials(Credentials::new("id", "the-secret").with_security_token("the-token"))
+            .build()
+            .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("the-secret") && !shown.contains("the-token"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<Bucket>();
+    }
+}

@@ -1,0 +1,320 @@
+//! One signed request over the client's connection pool, and its answer turned into
+//! bytes or an [`Error`].
+
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+use crate::client::{Addressing, ClientInner, SignatureVersion};
+use crate::encoding::percent_encode;
+use crate::error::{Error, ServiceError};
+use crate::signing::{RequestToSign, v1, v4};
+use crate::{credentials, xml};
+
+/// Resolves names listed with `ClientBuilder::resolve` to their fixed address and
+/// everything else through the system resolver.
+#[derive(Debug)]
+struct OverrideResolver {
+    table: Vec<(String, SocketAddr)>,
+    system: DefaultResolver,
+}
+
+impl Resolver for OverrideResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        if let Some(host) = uri.host().map(str::to_ascii_lowercase) {
+            let fixed = self.table.iter().find(|(name, _)| {
+                host == *name
+                    || host
+                        .strip_suffix(name.as_str())
+                        .is_some_and(|sub| sub.ends_with('.'))
+            });
+            if let Some((_, addr)) = fixed {
+                let mut addrs = self.empty();
+                addrs.push(*addr);
+                return Ok(addrs);
+            }
+        }
+        self.system.resolve(uri, config, timeout)
+    }
+}
+
+/// The agent of one client: its pool, timeouts and resolver.
+pub(crate) fn agent(
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    user_agent: &str,
+    resolve: Vec<(String, SocketAddr)>,
+) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        // Error statuses carry OSS error documents; read them instead of losing them.
+        .http_status_as_error(false)
+        .timeout_connect(Some(connect_timeout))
+        .timeout_global(Some(request_timeout))
+        .user_agent(user_agent)
+        // OSS answers LiveChannel calls directly; a redirect would mean a wrong endpoint.
+        .max_redirects(0)
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        DefaultConnector::default(),
+        OverrideResolver {
+            table: resolve,
+            system: DefaultResolver::default(),
+        },
+    )
+}
+
+/// A request to sign and send.
+pub(crate) struct OssRequest<'a> {
+    pub(crate) method: &'static str,
+    pub(crate) bucket: &'a str,
+    /// The object key (channel or `channel/playlist`), raw.
+    pub(crate) key: Option<&'a str>,
+    /// Query parameters in wire order; an empty value is sent as a bare key.
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// The body, for PutLiveChannel only.
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// A 2xx answer.
+pub(crate) struct OssResponse {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl OssResponse {
+    /// Turns a body that is not the expected document into an error that keeps the
+    /// status and request id.
+    pub(crate) fn invalid(&self, e: xml::XmlError) -> Error {
+        Error::InvalidResponse {
+            status: self.status,
+            reason: e.reason,
+            snippet: e.snippet,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// `/BUCKET/KEY`, `/KEY` or `/` as the addressing style wants, the key percent-encoded
+/// with `/` encoded too (`%2F`), as the Python and Go SDKs send it.
+fn wire_url(
+    inner: &ClientInner,
+    bucket: &str,
+    key: Option<&str>,
+    query: &[(&'static str, String)],
+) -> String {
+    let scheme = if inner.endpoint.https {
+        "https"
+    } else {
+        "http"
+    };
+    let mut url = String::with_capacity(96);
+    url.push_str(scheme);
+    url.push_str("://");
+    match inner.addressing {
+        Addressing::VirtualHosted => {
+            url.push_str(bucket);
+            url.push('.');
+            url.push_str(&inner.endpoint.host);
+            url.push('/');
+        }
+        Addressing::PathStyle => {
+            url.push_str(&inner.endpoint.host);
+            url.push('/');
+            url.push_str(bucket);
+            url.push('/');
+        }
+        Addressing::Cname => {
+            url.push_str(&inner.endpoint.host);
+            url.push('/');
+        }
+    }
+    if let Some(key) = key {
+        url.push_str(&percent_encode(key, false));
+    }
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(k);
+        if !v.is_empty() {
+            url.push('=');
+            url.push_str(&percent_encode(v, false));
+        }
+    }
+    url
+}
+
+fn map_ureq_error(e: ureq::Error) -> Error {
+    match e {
+        ureq::Error::Timeout(which) => Error::Timeout(format!("{which:?} timeout expired")),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            Error::Timeout(io.to_string())
+        }
+        ureq::Error::HostNotFound => {
+            Error::Transport("the endpoint's host name could not be resolved".into())
+        }
+        other => Error::Transport(other.to_string()),
+    }
+}
+
+/// Signs `req` with the client's credentials at the current time and sends it.
+pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssResponse, Error> {
+    let creds = credentials::fetch(&*inner.credentials)?;
+    let now = SystemTime::now();
+    let date = crate::time::http_date(now);
+    let mut headers: Vec<(&str, String)> = Vec::with_capacity(5);
+    headers.push(("date", date));
+    if inner.signature_version == SignatureVersion::V4 {
+        headers.push(("x-oss-date", crate::time::v4_datetime(now)));
+        headers.push(("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD.to_owned()));
+    }
+    if let Some(token) = creds.security_token() {
+        headers.push(("x-oss-security-token", token.to_owned()));
+    }
+    let authorization = {
+        let header_refs: Vec<(&str, &str)> =
+            headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let query_refs: Vec<(&str, &str)> =
+            req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let to_sign = RequestToSign {
+            method: req.method,
+            bucket: req.bucket,
+            key: req.key,
+            query: &query_refs,
+            headers: &header_refs,
+        };
+        match inner.signature_version {
+            SignatureVersion::V1 => {
+                v1::authorization(creds.access_key_id(), creds.access_key_secret(), &to_sign)
+            }
+            SignatureVersion::V4 => {
+                let region = inner.region.as_deref().unwrap_or_default();
+                v4::sign(
+                    creds.access_key_id(),
+                    creds.access_key_secret(),
+                    region,
+                    &to_sign,
+                    &[],
+                )
+                .map_err(|e| Error::Config(e.to_string()))?
+                .authorization
+            }
+        }
+    };
+    let url = wire_url(inner, req.bucket, req.key, &req.query);
+    let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
+    for (name, value) in &headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder = builder.header("authorization", authorization);
+    let result = match req.body {
+        Some(body) => {
+            let request = builder
+                .body(body)
+                .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
+            inner.agent.run(request)
+        }
+        None => {
+            let request = builder
+                .body(())
+                .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
+            inner.agent.run(request)
+        }
+    };
+    let mut response = result.map_err(map_ureq_error)?;
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let request_id = header("x-oss-request-id");
+    let oss_err_header = header("x-oss-err");
+    let body = match response
+        .body_mut()
+        .with_config()
+        .limit(inner.max_response_bytes)
+        .read_to_vec()
+    {
+        Ok(body) => body,
+        Err(ureq::Error::BodyExceedsLimit(limit)) => {
+            return Err(Error::InvalidResponse {
+                status,
+                reason: format!("the response body is larger than the limit of {limit} bytes"),
+                snippet: String::new(),
+                request_id,
+            });
+        }
+        Err(e) => return Err(map_ureq_error(e)),
+    };
+    if (200..300).contains(&status) {
+        return Ok(OssResponse {
+            status,
+            request_id,
+            body,
+        });
+    }
+    Err(Error::Service(Box::new(service_error(
+        status,
+        request_id,
+        &body,
+        oss_err_header.as_deref(),
+    ))))
+}
+
+/// Reads the OSS `Error` document from the body or, when the body is empty, from the
+/// base64 `x-oss-err` header; otherwise keeps a snippet of whatever came.
+fn service_error(
+    status: u16,
+    request_id: Option<String>,
+    body: &[u8],
+    oss_err: Option<&str>,
+) -> ServiceError {
+    let from_header = || {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(oss_err?.trim())
+            .ok()?;
+        xml::parse_error(&decoded)
+    };
+    let document =
+        xml::parse_error(body).or_else(|| if body.is_empty() { from_header() } else { None });
+    match document {
+        Some(doc) => ServiceError {
+            status,
+            code: doc.code,
+            message: doc.message,
+            request_id: doc.request_id.or(request_id),
+            host_id: doc.host_id,
+            ec: doc.ec,
+        },
+        None => {
+            let snippet: String = String::from_utf8_lossy(&body[..body.len().min(200)])
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let message = if body.is_empty() {
+                "the answer has no body".to_owned()
+            } else {
+                format!("the answer is not an OSS error document: {snippet}")
+            };
+            ServiceError {
+                status,
+                code: String::new(),
+                message,
+                request_id,
+                host_id: None,
+                ec: None,
+            }
+        }
+    }
+}
