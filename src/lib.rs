@@ -19,6 +19,8 @@
 //! # Ok::<(), osslive::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 mod bucket;
 mod client;
 pub mod credentials;

@@ -4,7 +4,7 @@
 //! It is hand-written on top of `httparse` rather than taken from a server crate because the
 //! emulator must be able to misbehave on the wire (stall mid-body, truncate, lie about the
 //! length, reset the connection) and must keep direct access to each socket so that RTMP and
-//! HTTP can later share one port (see [`handle_connection`]).
+//! HTTP can later share one port (see `handle_connection`).
 
 use std::collections::HashMap;
 use std::fmt;

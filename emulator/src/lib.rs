@@ -14,6 +14,8 @@
 //!
 //! or as the `osslive-emulator` binary (see its `--help`).
 
+#![deny(missing_docs)]
+
 pub mod app;
 pub mod auth;
 mod emulator;
