@@ -318,3 +318,98 @@ fn service_error(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Addressing, Client, Credentials, SignatureVersion};
+
+    fn inner(endpoint: &str, addressing: Option<Addressing>) -> Client {
+        let mut b = Client::builder()
+            .endpoint(endpoint)
+            .region("cn-hangzhou")
+            .signature_version(SignatureVersion::V1)
+            .credentials(Credentials::new("id", "secret"));
+        if let Some(a) = addressing {
+            b = b.addressing(a);
+        }
+        b.build().unwrap()
+    }
+
+    fn vod_query() -> Vec<(&'static str, String)> {
+        vec![
+            ("vod", String::new()),
+            ("endTime", "1472020226".into()),
+            ("startTime", "1472020031".into()),
+        ]
+    }
+
+    #[test]
+    fn post_vod_playlist_sends_the_slash_as_percent_2f_in_every_style() {
+        let key = Some("test-channel/vod.m3u8");
+        let virtual_hosted = inner("oss-cn-hangzhou.aliyuncs.com", None);
+        assert_eq!(
+            wire_url(&virtual_hosted.inner, "examplebucket", key, &vod_query()),
+            "https://examplebucket.oss-cn-hangzhou.aliyuncs.com/test-channel%2Fvod.m3u8?vod&endTime=1472020226&startTime=1472020031"
+        );
+        let path_style = inner("http://127.0.0.1:9100", None);
+        assert_eq!(
+            wire_url(&path_style.inner, "examplebucket", key, &vod_query()),
+            "http://127.0.0.1:9100/examplebucket/test-channel%2Fvod.m3u8?vod&endTime=1472020226&startTime=1472020031"
+        );
+        let cname = inner("http://live.example.com", Some(Addressing::Cname));
+        assert_eq!(
+            wire_url(&cname.inner, "examplebucket", key, &vod_query()),
+            "http://live.example.com/test-channel%2Fvod.m3u8?vod&endTime=1472020226&startTime=1472020031"
+        );
+    }
+
+    #[test]
+    fn keys_and_query_values_are_percent_encoded_on_the_wire() {
+        let c = inner("http://127.0.0.1:9100", None);
+        let query = vec![("live", String::new()), ("prefix", "a b+c/é".to_owned())];
+        assert_eq!(
+            wire_url(&c.inner, "b-1", None, &query),
+            "http://127.0.0.1:9100/b-1/?live&prefix=a%20b%2Bc%2F%C3%A9"
+        );
+        assert_eq!(
+            wire_url(
+                &c.inner,
+                "b-1",
+                Some("chan 1+é"),
+                &[("live", String::new())]
+            ),
+            "http://127.0.0.1:9100/b-1/chan%201%2B%C3%A9?live"
+        );
+    }
+
+    #[test]
+    fn error_answers_keep_the_oss_fields_or_a_snippet() {
+        let xml = b"<?xml version=\"1.0\"?><Error><Code>NoSuchLiveChannel</Code><Message>gone</Message><RequestId>RID</RequestId><HostId>h</HostId><EC>0026-00000021</EC></Error>";
+        let e = service_error(404, Some("HDR".into()), xml, None);
+        assert_eq!(
+            (e.code.as_str(), e.request_id.as_deref(), e.ec.as_deref()),
+            ("NoSuchLiveChannel", Some("RID"), Some("0026-00000021"))
+        );
+        // An empty body with the document in x-oss-err, as OSS sends for HEAD-like answers.
+        let header = base64::engine::general_purpose::STANDARD.encode(xml);
+        let e = service_error(404, Some("HDR".into()), b"", Some(&header));
+        assert_eq!(e.code, "NoSuchLiveChannel");
+        let e = service_error(
+            502,
+            Some("HDR".into()),
+            b"<html>\n<h1>Bad Gateway</h1></html>",
+            None,
+        );
+        assert_eq!(
+            (e.code.as_str(), e.request_id.as_deref()),
+            ("", Some("HDR"))
+        );
+        assert!(
+            e.message.contains("<h1>Bad Gateway</h1>") && !e.message.contains('\n'),
+            "{}",
+            e.message
+        );
+        assert!(e.is_retryable());
+    }
+}
