@@ -62,6 +62,12 @@ fn unix_seconds(field: &'static str, t: SystemTime) -> Result<u64, Error> {
     Ok(secs)
 }
 
+/// The playlist rules, reported under the name of the URL parameter that carries the
+/// playlist in PostVodPlaylist and RTMP URLs rather than the configuration element.
+fn as_playlist_parameter(e: InvalidInput) -> InvalidInput {
+    InvalidInput { field: "playlistName", ..e }
+}
+
 impl Bucket {
     pub(crate) fn new(client: Client, name: String) -> Bucket {
         Bucket { client, name }
@@ -216,7 +222,7 @@ impl Bucket {
         end: SystemTime,
     ) -> Result<Acknowledged, Error> {
         validate::channel_name(channel)?;
-        validate::playlist_name(playlist_name)?;
+        validate::playlist_name(playlist_name).map_err(as_playlist_parameter)?;
         let query = Self::vod_query(start, end)?;
         let key = format!("{channel}/{playlist_name}");
         let response = self.send("POST", Some(&key), query, None)?;
@@ -274,7 +280,7 @@ impl Bucket {
         validate::channel_name(channel)?;
         let playlist_name = playlist_name.filter(|p| !p.is_empty());
         if let Some(p) = playlist_name {
-            validate::playlist_name(p)?;
+            validate::playlist_name(p).map_err(as_playlist_parameter)?;
         }
         let expires_secs = unix_seconds("Expires", expires)?;
         if expires <= SystemTime::now() {
