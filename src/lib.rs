@@ -26,6 +26,7 @@ mod client;
 pub mod credentials;
 pub mod encoding;
 pub mod error;
+pub mod ffi;
 pub mod models;
 pub mod signing;
 pub mod time;

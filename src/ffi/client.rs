@@ -1,0 +1,310 @@
+//! `osslive_config` (a builder used from one thread) and `osslive_client` (shared by
+//! any number of threads).
+
+use std::ffi::{c_char, c_int};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::error::FfiError;
+use super::*;
+use crate::{
+    Addressing, Client, ClientBuilder, Credentials, EnvironmentCredentials, SignatureVersion,
+    TokenForm,
+};
+
+/// Sign HTTP requests with V4 (`OSS4-HMAC-SHA256`), the default.
+pub const OSSLIVE_SIGNATURE_V4: c_int = 4;
+/// Sign HTTP requests with V1, for old buckets.
+pub const OSSLIVE_SIGNATURE_V1: c_int = 1;
+
+/// Virtual-hosted addressing (`BUCKET.ENDPOINT`), the default for domain endpoints.
+pub const OSSLIVE_ADDRESSING_VIRTUAL_HOSTED: c_int = 0;
+/// Path-style addressing (`ENDPOINT/BUCKET`), the default for IP endpoints.
+pub const OSSLIVE_ADDRESSING_PATH_STYLE: c_int = 1;
+/// The endpoint is a custom domain (CNAME) bound to the bucket.
+pub const OSSLIVE_ADDRESSING_CNAME: c_int = 2;
+
+/// STS tokens in RTMP URLs are signed (Python and Java SDKs), the default.
+pub const OSSLIVE_RTMP_TOKEN_SIGNED: c_int = 0;
+/// STS tokens in RTMP URLs are not signed (Go SDK).
+pub const OSSLIVE_RTMP_TOKEN_UNSIGNED: c_int = 1;
+
+/// Settings for a client, filled with `osslive_config_set_*` and turned into a client by
+/// `osslive_client_new`. Use it from one thread at a time; it can make several clients.
+pub struct osslive_config {
+    builder: ClientBuilder,
+}
+
+/// A LiveChannel client: one connection pool, shared safely by any number of threads.
+pub struct osslive_client {
+    pub(crate) client: Client,
+}
+
+/// A new configuration with the defaults: V4 signing, credentials from the environment
+/// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`), 10 s to connect
+/// and 30 s per request. Free it with `osslive_config_free`. NULL only if out of memory.
+#[unsafe(no_mangle)]
+pub extern "C" fn osslive_config_new() -> *mut osslive_config {
+    guard_value(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(osslive_config {
+            builder: Client::builder(),
+        }))
+    })
+}
+
+/// Frees a configuration; NULL is fine. Clients made from it stay valid.
+///
+/// # Safety
+/// `config` is NULL or a configuration from this library, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_free(config: *mut osslive_config) {
+    // SAFETY: per the contract.
+    guard_value((), || unsafe { free_handle(config) })
+}
+
+fn update(
+    config: *mut osslive_config,
+    err: *mut *mut osslive_error,
+    change: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, FfiError>,
+) -> c_int {
+    guard(err, || {
+        // SAFETY: NULL or a live configuration used by this thread only.
+        let config = unsafe { handle_mut(config, "config") }?;
+        // A failed change leaves the configuration as it was.
+        config.builder = change(config.builder.clone())?;
+        Ok(())
+    })
+}
+
+/// Sets the endpoint: `oss-cn-hangzhou.aliyuncs.com` (https), or with a scheme,
+/// `http://127.0.0.1:9100`. Required.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `endpoint` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_endpoint(
+    config: *mut osslive_config,
+    endpoint: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.endpoint(unsafe { required_str(endpoint, "endpoint") }?))
+    })
+}
+
+/// Sets the region V4 signatures are scoped to (`cn-hangzhou`). Needed for V4 unless the
+/// endpoint is of the form `oss-REGION[-internal].aliyuncs.com`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `region` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_region(
+    config: *mut osslive_config,
+    region: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.region(unsafe { required_str(region, "region") }?))
+    })
+}
+
+/// Sets fixed credentials. `security_token` is NULL for long-term keys, or the STS token
+/// of temporary credentials. The strings are copied.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; the strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_credentials(
+    config: *mut osslive_config,
+    access_key_id: *const c_char,
+    access_key_secret: *const c_char,
+    security_token: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let id = unsafe { required_str(access_key_id, "access_key_id") }?;
+        let secret = unsafe { required_str(access_key_secret, "access_key_secret") }?;
+        let token = unsafe { optional_str(security_token, "security_token") }?;
+        if id.is_empty() || secret.is_empty() {
+            return Err(FfiError::invalid(
+                "credentials",
+                "the access key id and secret must not be empty",
+            ));
+        }
+        let mut creds = Credentials::new(id, secret);
+        if let Some(t) = token.filter(|t| !t.is_empty()) {
+            creds = creds.with_security_token(t);
+        }
+        Ok(b.credentials(creds))
+    })
+}
+
+/// Reads credentials from `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and
+/// `OSS_SESSION_TOKEN` before every request (the default).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_use_environment_credentials(
+    config: *mut osslive_config,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.credentials_provider(EnvironmentCredentials))
+    })
+}
+
+/// `OSSLIVE_SIGNATURE_V4` (default) or `OSSLIVE_SIGNATURE_V1`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_signature_version(
+    config: *mut osslive_config,
+    version: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match version {
+        OSSLIVE_SIGNATURE_V4 => Ok(b.signature_version(SignatureVersion::V4)),
+        OSSLIVE_SIGNATURE_V1 => Ok(b.signature_version(SignatureVersion::V1)),
+        _ => Err(FfiError::invalid(
+            "version",
+            "must be OSSLIVE_SIGNATURE_V4 or OSSLIVE_SIGNATURE_V1",
+        )),
+    })
+}
+
+/// One of `OSSLIVE_ADDRESSING_*`. Default: virtual-hosted, or path-style for an IP or
+/// `localhost` endpoint.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_addressing(
+    config: *mut osslive_config,
+    addressing: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match addressing {
+        OSSLIVE_ADDRESSING_VIRTUAL_HOSTED => Ok(b.addressing(Addressing::VirtualHosted)),
+        OSSLIVE_ADDRESSING_PATH_STYLE => Ok(b.addressing(Addressing::PathStyle)),
+        OSSLIVE_ADDRESSING_CNAME => Ok(b.addressing(Addressing::Cname)),
+        _ => Err(FfiError::invalid(
+            "addressing",
+            "must be one of the OSSLIVE_ADDRESSING_* values",
+        )),
+    })
+}
+
+/// Timeouts in milliseconds: to connect (default 10000) and for a whole request
+/// (default 30000). Both must be greater than zero.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_timeouts_ms(
+    config: *mut osslive_config,
+    connect_ms: u32,
+    request_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if connect_ms == 0 || request_ms == 0 {
+            return Err(FfiError::invalid("timeouts", "must be greater than zero"));
+        }
+        Ok(b.connect_timeout(Duration::from_millis(connect_ms.into()))
+            .request_timeout(Duration::from_millis(request_ms.into())))
+    })
+}
+
+/// Sets the `User-Agent` header.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `user_agent` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_user_agent(
+    config: *mut osslive_config,
+    user_agent: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.user_agent(unsafe { required_str(user_agent, "user_agent") }?))
+    })
+}
+
+/// Sends connections for `host` and every `*.host` to `address` (`"IP:PORT"`), like
+/// curl's `--resolve`; the `Host` header and signatures keep the name.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; the strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_add_resolve(
+    config: *mut osslive_config,
+    host: *const c_char,
+    address: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let host = unsafe { required_str(host, "host") }?;
+        let address = unsafe { required_str(address, "address") }?;
+        let addr: SocketAddr = address
+            .parse()
+            .map_err(|_| FfiError::invalid("address", "must be IP:PORT, like 127.0.0.1:9100"))?;
+        if host.is_empty() {
+            return Err(FfiError::invalid("host", "must not be empty"));
+        }
+        Ok(b.resolve(host, addr))
+    })
+}
+
+/// `OSSLIVE_RTMP_TOKEN_SIGNED` (default) or `OSSLIVE_RTMP_TOKEN_UNSIGNED`: whether signed
+/// RTMP URLs sign the STS token.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_rtmp_token_form(
+    config: *mut osslive_config,
+    form: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match form {
+        OSSLIVE_RTMP_TOKEN_SIGNED => Ok(b.rtmp_token_form(TokenForm::Signed)),
+        OSSLIVE_RTMP_TOKEN_UNSIGNED => Ok(b.rtmp_token_form(TokenForm::Unsigned)),
+        _ => Err(FfiError::invalid(
+            "form",
+            "must be OSSLIVE_RTMP_TOKEN_SIGNED or OSSLIVE_RTMP_TOKEN_UNSIGNED",
+        )),
+    })
+}
+
+/// Makes a client from a configuration, checking it (endpoint given, region known for
+/// V4...). On success `*client_out` receives a client to free with `osslive_client_free`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `client_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_client_new(
+    config: *const osslive_config,
+    client_out: *mut *mut osslive_client,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    guard(err, || {
+        // SAFETY: NULL or a live configuration.
+        let config = unsafe { handle(config, "config") }?;
+        out_param(client_out, "client_out")?;
+        let client = config.builder.clone().build()?;
+        store(client_out, osslive_client { client });
+        Ok(())
+    })
+}
+
+/// Frees a client; NULL is fine. No call on it may be running in another thread.
+///
+/// # Safety
+/// `client` is NULL or a client from this library, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_client_free(client: *mut osslive_client) {
+    // SAFETY: per the contract.
+    guard_value((), || unsafe { free_handle(client) })
+}
