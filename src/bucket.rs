@@ -65,7 +65,10 @@ fn unix_seconds(field: &'static str, t: SystemTime) -> Result<u64, Error> {
 /// The playlist rules, reported under the name of the URL parameter that carries the
 /// playlist in PostVodPlaylist and RTMP URLs rather than the configuration element.
 fn as_playlist_parameter(e: InvalidInput) -> InvalidInput {
-    InvalidInput { field: "playlistName", ..e }
+    InvalidInput {
+        field: "playlistName",
+        ..e
+    }
 }
 
 impl Bucket {
