@@ -1,0 +1,66 @@
+/*
+ * Helpers shared by the osslive C examples: reading the environment, building a
+ * client, parsing Unix times, and printing results and errors the same way in
+ * every program. Each example keeps the osslive calls themselves in its own main()
+ * so it reads like the matching section of the OSS "Manage LiveChannels" guide.
+ */
+
+#ifndef OSSLIVE_EXAMPLES_COMMON_H
+#define OSSLIVE_EXAMPLES_COMMON_H
+
+#include <stdint.h>
+
+#include "osslive.h"
+
+/* Exit codes: scripts can tell "you called me wrong" (2) from "the call failed" (1). */
+#define EXAMPLE_EXIT_OK 0
+#define EXAMPLE_EXIT_FAILED 1
+#define EXAMPLE_EXIT_USAGE 2
+
+/*
+ * Where and as whom to connect, read from the environment. The strings belong to
+ * the environment (getenv), so they need no freeing.
+ */
+typedef struct example_env {
+    const char *endpoint;          /* OSS_ENDPOINT, required */
+    const char *bucket;            /* OSS_BUCKET, required */
+    const char *access_key_id;     /* OSS_ACCESS_KEY_ID, required */
+    const char *access_key_secret; /* OSS_ACCESS_KEY_SECRET, required */
+    const char *session_token;     /* OSS_SESSION_TOKEN, NULL unless STS credentials */
+    const char *region;            /* OSS_REGION, NULL to let osslive derive it */
+} example_env;
+
+/*
+ * Fills env from the environment. Returns 0, or prints every missing variable to
+ * stderr and returns -1 (the caller then exits with EXAMPLE_EXIT_USAGE).
+ */
+int example_read_env(example_env *env);
+
+/*
+ * Builds a client from env. Returns an OSSLIVE_* status; on failure *err may hold
+ * the details (print them with example_print_error).
+ */
+int example_client_new(const example_env *env, osslive_client **client_out, osslive_error **err);
+
+/*
+ * Prints a failed call to stderr: "error: <status text>", then the message, HTTP
+ * status, OSS code, EC and request id lines that the error carries.
+ */
+void example_print_error(int status, const osslive_error *err);
+
+/*
+ * Parses a Unix time in seconds (digits only, no sign, no spaces). Returns 0, or
+ * prints why `what` is not one and returns -1.
+ */
+int example_parse_unix_time(const char *text, const char *what, int64_t *out);
+
+/* Prints "label: 2024-05-01T12:00:00Z (1714564800)". */
+void example_print_time(const char *label, int64_t unix_seconds);
+
+/* Prints "label: value", or nothing when value is NULL (the field is absent). */
+void example_print_str(const char *label, const char *value);
+
+/* "enabled" or "disabled" for OSSLIVE_CHANNEL_*, "unknown" otherwise. */
+const char *example_channel_status_name(int status);
+
+#endif /* OSSLIVE_EXAMPLES_COMMON_H */
