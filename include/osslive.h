@@ -320,6 +320,31 @@ int osslive_config_set_timeouts_ms(osslive_config *config,
                                    osslive_error **err);
 
 /**
+ * Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
+ * 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
+ * (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
+ * jitter starting from `base_delay_ms` (default 200).
+ *
+ * # Safety
+ * `config` is NULL or a live configuration.
+ */
+int osslive_config_set_retry(osslive_config *config,
+                             uint32_t max_attempts,
+                             uint32_t base_delay_ms,
+                             osslive_error **err);
+
+/**
+ * The most one call may take across all its attempts and backoffs, in milliseconds
+ * (default 60000; must be greater than zero).
+ *
+ * # Safety
+ * `config` is NULL or a live configuration.
+ */
+int osslive_config_set_deadline_ms(osslive_config *config,
+                                   uint32_t deadline_ms,
+                                   osslive_error **err);
+
+/**
  * Sets the `User-Agent` header.
  *
  * # Safety

@@ -286,7 +286,7 @@ impl Bucket {
             validate::playlist_name(p).map_err(as_playlist_parameter)?;
         }
         let expires_secs = unix_seconds("Expires", expires)?;
-        if expires <= SystemTime::now() {
+        if expires <= self.client.inner.clock.now() {
             return Err(InvalidInput {
                 field: "Expires",
                 rule: "must be in the future: the URL would be refused at once".into(),
@@ -328,7 +328,12 @@ impl Bucket {
         playlist_name: Option<&str>,
         valid_for: Duration,
     ) -> Result<SignedRtmpUrl, Error> {
-        let expires = SystemTime::now()
+        // Relative to OSS's clock, as learnt from any skew it reported.
+        let expires = self
+            .client
+            .inner
+            .clock
+            .now()
             .checked_add(valid_for)
             .ok_or_else(|| InvalidInput {
                 field: "Expires",

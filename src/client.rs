@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::bucket::Bucket;
 use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
+use crate::retry::{RetryPolicy, SkewedClock};
 use crate::signing::rtmp::TokenForm;
 use crate::{Error, validate};
 
@@ -40,7 +41,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Builds a [`Client`]. Only the endpoint is required; credentials default to the
 /// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
     region: Option<String>,
@@ -53,7 +54,13 @@ pub struct ClientBuilder {
     user_agent: String,
     resolve: Vec<(String, SocketAddr)>,
     rtmp_token_form: TokenForm,
+    retry: RetryPolicy,
+    log_hook: Option<LogHook>,
 }
+
+/// Receives what a client is doing (requests, retries, backoffs, clock corrections),
+/// never a secret. Also sent to the `log` facade under the target `osslive`.
+pub type LogHook = Arc<dyn Fn(log::Level, &str) + Send + Sync>;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -69,7 +76,26 @@ impl Default for ClientBuilder {
             user_agent: default_user_agent(),
             resolve: Vec::new(),
             rtmp_token_form: TokenForm::Signed,
+            retry: RetryPolicy::default(),
+            log_hook: None,
         }
+    }
+}
+
+// Hand-written: the log hook has no Debug, and credentials print redacted.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("signature_version", &self.signature_version)
+            .field("addressing", &self.addressing)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("log_hook", &self.log_hook.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -156,6 +182,34 @@ impl ClientBuilder {
         self
     }
 
+    /// Attempts per call, the first included (default 3; 1 turns retries off). Transient
+    /// failures are retried: refused, reset or cut connections, timeouts, HTTP 500, 502,
+    /// 503 and 504, and `RequestTimeTooSkewed` (after correcting the clock).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts;
+        self
+    }
+
+    /// The first backoff ceiling (default 200 ms); it doubles after each failed attempt, up
+    /// to 5 s, and each wait is a random time below it ("full jitter").
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry.base_delay = delay;
+        self
+    }
+
+    /// The most one call may take across all its attempts and backoffs (default 60 s).
+    /// Each attempt is also bounded by [`request_timeout`](Self::request_timeout).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.retry.deadline = deadline;
+        self
+    }
+
+    /// Receives a line for each request, retry, backoff and clock correction.
+    pub fn log_hook(mut self, hook: impl Fn(log::Level, &str) + Send + Sync + 'static) -> Self {
+        self.log_hook = Some(Arc::new(hook));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
@@ -181,8 +235,16 @@ impl ClientBuilder {
                 endpoint.host
             )));
         }
-        if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
-            return Err(Error::Config("timeouts must be greater than zero".into()));
+        if self.connect_timeout.is_zero()
+            || self.request_timeout.is_zero()
+            || self.retry.deadline.is_zero()
+        {
+            return Err(Error::Config(
+                "timeouts and the deadline must be greater than zero".into(),
+            ));
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config("max_attempts must be at least 1".into()));
         }
         if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
             return Err(Error::Config(
@@ -213,6 +275,10 @@ impl ClientBuilder {
                 agent,
                 max_response_bytes: self.max_response_bytes,
                 rtmp_token_form: self.rtmp_token_form,
+                request_timeout: self.request_timeout,
+                retry: self.retry,
+                clock: SkewedClock::default(),
+                log_hook: self.log_hook,
             }),
         })
     }
@@ -292,6 +358,20 @@ pub(crate) struct ClientInner {
     pub(crate) agent: ureq::Agent,
     pub(crate) max_response_bytes: u64,
     pub(crate) rtmp_token_form: TokenForm,
+    pub(crate) request_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) clock: SkewedClock,
+    pub(crate) log_hook: Option<LogHook>,
+}
+
+impl ClientInner {
+    /// Tells the log facade and the hook, if any, what the client is doing.
+    pub(crate) fn log(&self, level: log::Level, message: &str) {
+        log::log!(target: "osslive", level, "{message}");
+        if let Some(hook) = &self.log_hook {
+            hook(level, message);
+        }
+    }
 }
 
 /// A LiveChannel client. `Send + Sync`; clones share the connection pool, so make one

@@ -21,6 +21,8 @@ pub struct ServiceError {
     pub host_id: Option<String>,
     /// `EC`, the detail code OSS documents per error, for example `0044-00000014`.
     pub ec: Option<String>,
+    /// How many attempts the call made before giving up with this answer.
+    pub attempts: u32,
 }
 
 impl ServiceError {
@@ -118,6 +120,9 @@ impl fmt::Display for Error {
                 }
                 if let Some(id) = &e.request_id {
                     write!(f, " [request id {id}]")?;
+                }
+                if e.attempts > 1 {
+                    write!(f, " (after {} attempts)", e.attempts)?;
                 }
                 Ok(())
             }

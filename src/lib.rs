@@ -28,6 +28,7 @@ pub mod encoding;
 pub mod error;
 pub mod ffi;
 pub mod models;
+mod retry;
 pub mod signing;
 pub mod time;
 mod transport;
@@ -37,9 +38,12 @@ pub(crate) mod xml;
 pub use bucket::{Bucket, LiveChannelIter, SignedRtmpUrl};
 pub use client::{
     Addressing, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, SignatureVersion,
+    DEFAULT_REQUEST_TIMEOUT, LogHook, SignatureVersion,
 };
 pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
 pub use error::{Error, ServiceError};
 pub use models::*;
+pub use retry::{
+    DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY, MAX_RETRY_DELAY,
+};
 pub use signing::rtmp::TokenForm;

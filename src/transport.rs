@@ -2,7 +2,7 @@
 //! bytes or an [`Error`].
 
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -152,26 +152,151 @@ fn wire_url(
     url
 }
 
-fn map_ureq_error(e: ureq::Error) -> Error {
-    match e {
-        ureq::Error::Timeout(which) => Error::Timeout(format!("{which:?} timeout expired")),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-            Error::Timeout(io.to_string())
+/// A failed attempt: the error, whether trying again may help, and the server's clock
+/// when OSS said ours is skewed.
+struct AttemptFailure {
+    error: Error,
+    retryable: bool,
+    server_time: Option<SystemTime>,
+}
+
+impl From<Error> for AttemptFailure {
+    fn from(error: Error) -> Self {
+        AttemptFailure {
+            error,
+            retryable: false,
+            server_time: None,
         }
-        ureq::Error::HostNotFound => {
-            Error::Transport("the endpoint's host name could not be resolved".into())
-        }
-        other => Error::Transport(other.to_string()),
     }
 }
 
-/// Signs `req` with the client's credentials at the current time and sends it.
+/// Maps a ureq failure, deciding whether the same request may succeed again: a
+/// refused, reset or cut connection and a timeout may; a name that does not resolve, a
+/// certificate OSS's name does not match, or a malformed request will not.
+fn map_ureq_error(e: ureq::Error) -> AttemptFailure {
+    use std::io::ErrorKind;
+    let (error, retryable) = match e {
+        ureq::Error::Timeout(which) => (Error::Timeout(format!("{which:?} timeout expired")), true),
+        ureq::Error::Io(io)
+            if io.kind() == ErrorKind::TimedOut || io.kind() == ErrorKind::WouldBlock =>
+        {
+            (Error::Timeout(io.to_string()), true)
+        }
+        ureq::Error::HostNotFound => (
+            Error::Transport("the endpoint's host name could not be resolved".into()),
+            false,
+        ),
+        ureq::Error::Tls(why) => (Error::Transport(format!("TLS: {why}")), false),
+        ureq::Error::Io(io) if io.kind() == ErrorKind::InvalidData => {
+            // rustls reports a certificate it will not trust as invalid data.
+            (Error::Transport(format!("TLS: {io}")), false)
+        }
+        ureq::Error::Http(e) => (
+            Error::Transport(format!("cannot build the request: {e}")),
+            false,
+        ),
+        ureq::Error::BadUri(e) => (Error::Transport(format!("bad URL: {e}")), false),
+        other => (Error::Transport(other.to_string()), true),
+    };
+    AttemptFailure {
+        error,
+        retryable,
+        server_time: None,
+    }
+}
+
+/// Statuses OSS answers when it is worth trying again.
+fn retryable_status(status: u16) -> bool {
+    matches!(status, 500 | 502 | 503 | 504)
+}
+
+/// Signs and sends `req`, retrying transient failures with backoff inside the client's
+/// deadline; each attempt is signed anew with fresh credentials and the corrected clock.
 pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssResponse, Error> {
+    let policy = inner.retry;
+    let started = Instant::now();
+    let deadline = started + policy.deadline;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let failure = if remaining.is_zero() {
+            AttemptFailure::from(Error::Timeout(format!(
+                "the deadline of {:?} passed",
+                policy.deadline
+            )))
+        } else {
+            match attempt_once(inner, &req, remaining) {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            }
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if !failure.retryable || attempt >= policy.max_attempts || left.is_zero() {
+            return Err(with_attempts(failure.error, attempt));
+        }
+        if let Some(server_time) = failure.server_time {
+            let offset = inner.clock.correct(server_time, SystemTime::now());
+            inner.log(log::Level::Warn, &format!(
+                "OSS says the request time is too skewed: its clock differs from ours by {offset} ms; \
+                 correcting and signing again"
+            ));
+            continue;
+        }
+        let delay = policy.backoff(attempt).min(left);
+        inner.log(
+            log::Level::Info,
+            &format!(
+                "{} {} attempt {attempt} of {} failed ({}); retrying in {} ms",
+                req.method,
+                req.key.unwrap_or("/"),
+                policy.max_attempts,
+                failure.error,
+                delay.as_millis()
+            ),
+        );
+        std::thread::sleep(delay);
+    }
+}
+
+/// Says in the error how many attempts were made, when there was more than one.
+fn with_attempts(error: Error, attempts: u32) -> Error {
+    if attempts <= 1 {
+        return error;
+    }
+    let note = format!(" (after {attempts} attempts)");
+    match error {
+        Error::Service(mut e) => {
+            e.attempts = attempts;
+            Error::Service(e)
+        }
+        Error::Transport(m) => Error::Transport(m + &note),
+        Error::Timeout(m) => Error::Timeout(m + &note),
+        Error::InvalidResponse {
+            status,
+            reason,
+            snippet,
+            request_id,
+        } => Error::InvalidResponse {
+            status,
+            reason: reason + &note,
+            snippet,
+            request_id,
+        },
+        other => other,
+    }
+}
+
+/// One signed attempt with at most `time_left` to finish.
+fn attempt_once(
+    inner: &ClientInner,
+    req: &OssRequest<'_>,
+    time_left: Duration,
+) -> Result<OssResponse, AttemptFailure> {
     let creds = credentials::fetch(&*inner.credentials)?;
-    let now = SystemTime::now();
-    let date = crate::time::http_date(now);
+    let now = inner.clock.now();
     let mut headers: Vec<(&str, String)> = Vec::with_capacity(5);
-    headers.push(("date", date));
+    headers.push(("date", crate::time::http_date(now)));
     if inner.signature_version == SignatureVersion::V4 {
         headers.push(("x-oss-date", crate::time::v4_datetime(now)));
         headers.push(("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD.to_owned()));
@@ -209,27 +334,29 @@ pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssRespon
             }
         }
     };
+    drop(creds);
     let url = wire_url(inner, req.bucket, req.key, &req.query);
+    inner.log(log::Level::Debug, &format!("{} {url}", req.method));
     let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
     for (name, value) in &headers {
         builder = builder.header(*name, value.as_str());
     }
     builder = builder.header("authorization", authorization);
-    let result = match req.body {
-        Some(body) => {
-            let request = builder
-                .body(body)
-                .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
-            inner.agent.run(request)
-        }
-        None => {
-            let request = builder
-                .body(())
-                .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
-            inner.agent.run(request)
-        }
+    let body: &[u8] = req.body.as_deref().unwrap_or(&[]);
+    let request = builder
+        .body(body)
+        .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
+    // Only a deadline nearer than the per-request timeout needs a request-level setting.
+    let request = if time_left < inner.request_timeout {
+        inner
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(time_left))
+            .build()
+    } else {
+        request
     };
-    let mut response = result.map_err(map_ureq_error)?;
+    let mut response = inner.agent.run(request).map_err(map_ureq_error)?;
     let status = response.status().as_u16();
     let header = |name: &str| {
         response
@@ -240,6 +367,7 @@ pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssRespon
     };
     let request_id = header("x-oss-request-id");
     let oss_err_header = header("x-oss-err");
+    let server_date = header("date");
     let body = match response
         .body_mut()
         .with_config()
@@ -248,12 +376,12 @@ pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssRespon
     {
         Ok(body) => body,
         Err(ureq::Error::BodyExceedsLimit(limit)) => {
-            return Err(Error::InvalidResponse {
+            return Err(AttemptFailure::from(Error::InvalidResponse {
                 status,
                 reason: format!("the response body is larger than the limit of {limit} bytes"),
                 snippet: String::new(),
                 request_id,
-            });
+            }));
         }
         Err(e) => return Err(map_ureq_error(e)),
     };
@@ -264,12 +392,20 @@ pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssRespon
             body,
         });
     }
-    Err(Error::Service(Box::new(service_error(
-        status,
-        request_id,
-        &body,
-        oss_err_header.as_deref(),
-    ))))
+    let error = service_error(status, request_id, &body, oss_err_header.as_deref());
+    let skewed = error.code == "RequestTimeTooSkewed";
+    let server_time = if skewed {
+        server_date
+            .as_deref()
+            .and_then(crate::time::parse_http_date)
+    } else {
+        None
+    };
+    Err(AttemptFailure {
+        retryable: retryable_status(status) || (skewed && server_time.is_some()),
+        server_time,
+        error: Error::Service(Box::new(error)),
+    })
 }
 
 /// Reads the OSS `Error` document from the body or, when the body is empty, from the
@@ -296,6 +432,7 @@ fn service_error(
             request_id: doc.request_id.or(request_id),
             host_id: doc.host_id,
             ec: doc.ec,
+            attempts: 1,
         },
         None => {
             let snippet: String = String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -314,6 +451,7 @@ fn service_error(
                 request_id,
                 host_id: None,
                 ec: None,
+                attempts: 1,
             }
         }
     }

@@ -103,9 +103,11 @@ mod support {
     }
 
     /// A builder for `mode`, pointed at the emulator. Virtual-hosted clients use the real
-    /// endpoint name resolved to the emulator and derive their region from it.
+    /// endpoint name resolved to the emulator and derive their region from it. Retries are
+    /// off: these tests look at single answers (tests/client_retry.rs covers retrying).
     pub fn builder(emulator: &Emulator, mode: Mode) -> ClientBuilder {
         let builder = Client::builder()
+            .max_attempts(1)
             .signature_version(mode.version)
             .credentials(credentials(mode.sts));
         match mode.style {

@@ -63,8 +63,10 @@ fn environment_credentials_are_read_at_every_request() {
         format!("STS.EnvToken+/={pid}"),
     );
     let emulator = Emulator::start(Config::new(&id, &secret).security_token(&token)).unwrap();
-    // No .credentials(): the environment is read before every request.
+    // No .credentials(): the environment is read before every request. One attempt per
+    // call, so the queued fault below shows which call sent the first request.
     let client = Client::builder()
+        .max_attempts(1)
         .endpoint(emulator.endpoint())
         .region("cn-hangzhou")
         .build()

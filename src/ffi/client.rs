@@ -217,6 +217,51 @@ pub unsafe extern "C" fn osslive_config_set_timeouts_ms(
     })
 }
 
+/// Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
+/// 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
+/// (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
+/// jitter starting from `base_delay_ms` (default 200).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_retry(
+    config: *mut osslive_config,
+    max_attempts: u32,
+    base_delay_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if max_attempts == 0 {
+            return Err(FfiError::invalid("max_attempts", "must be at least 1"));
+        }
+        Ok(b.max_attempts(max_attempts)
+            .retry_base_delay(Duration::from_millis(base_delay_ms.into())))
+    })
+}
+
+/// The most one call may take across all its attempts and backoffs, in milliseconds
+/// (default 60000; must be greater than zero).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_deadline_ms(
+    config: *mut osslive_config,
+    deadline_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if deadline_ms == 0 {
+            return Err(FfiError::invalid(
+                "deadline_ms",
+                "must be greater than zero",
+            ));
+        }
+        Ok(b.deadline(Duration::from_millis(deadline_ms.into())))
+    })
+}
+
 /// Sets the `User-Agent` header.
 ///
 /// # Safety

@@ -551,6 +551,8 @@ mod tests {
                     osslive_config_set_credentials(config, ak.as_ptr(), sk.as_ptr(), null(), e)
                 })
                 .unwrap();
+                // One attempt per call: these tests count the requests each call sends.
+                call(|e| osslive_config_set_retry(config, 1, 0, e)).unwrap();
                 call(|e| osslive_client_new(config, &mut client, e)).unwrap();
                 osslive_config_free(config);
             }
