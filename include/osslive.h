@@ -119,6 +119,31 @@
 #define OSSLIVE_RTMP_TOKEN_UNSIGNED 1
 
 /**
+ * Log levels passed to an `osslive_log_callback`.
+ */
+#define OSSLIVE_LOG_ERROR 1
+
+/**
+ * Something went wrong and was handled (a retry, a clock correction).
+ */
+#define OSSLIVE_LOG_WARN 2
+
+/**
+ * What the client is doing at a glance (retries and backoffs).
+ */
+#define OSSLIVE_LOG_INFO 3
+
+/**
+ * Each request sent.
+ */
+#define OSSLIVE_LOG_DEBUG 4
+
+/**
+ * Finer detail.
+ */
+#define OSSLIVE_LOG_TRACE 5
+
+/**
  * A channel accepts RTMP pushes (`enabled`), the default.
  */
 #define OSSLIVE_CHANNEL_ENABLED 0
@@ -219,6 +244,14 @@ typedef struct osslive_rtmp_url osslive_rtmp_url;
  * `osslive_vod_playlist_free`.
  */
 typedef struct osslive_vod_playlist osslive_vod_playlist;
+
+/**
+ * Receives one line of what a client is doing: `level` is an `OSSLIVE_LOG_*` value and
+ * `message` a NUL-terminated UTF-8 line valid only during the call (copy it to keep it).
+ * It may be called from any thread that uses the client, so it must be thread-safe.
+ * It never receives a secret.
+ */
+typedef void (*osslive_log_callback)(void *user_data, int level, const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -343,6 +376,22 @@ int osslive_config_set_retry(osslive_config *config,
 int osslive_config_set_deadline_ms(osslive_config *config,
                                    uint32_t deadline_ms,
                                    osslive_error **err);
+
+/**
+ * Sends the client's log lines (requests, retries, backoffs, clock corrections; never
+ * a secret) to `callback` with `user_data`, for levels up to `max_level`
+ * (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The callback may be
+ * called from any thread using the client, and must not call back into the same client.
+ *
+ * # Safety
+ * `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
+ * `user_data` from any thread for as long as any client made from this configuration lives.
+ */
+int osslive_config_set_log_callback(osslive_config *config,
+                                    osslive_log_callback callback,
+                                    void *user_data,
+                                    int max_level,
+                                    osslive_error **err);
 
 /**
  * Sets the `User-Agent` header.

@@ -210,6 +210,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Removes a log hook set before.
+    pub(crate) fn without_log_hook(mut self) -> Self {
+        self.log_hook = None;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
@@ -365,11 +371,16 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
-    /// Tells the log facade and the hook, if any, what the client is doing.
-    pub(crate) fn log(&self, level: log::Level, message: &str) {
+    /// Tells the log facade and the hook, if any, what the client is doing. The message is
+    /// only built when someone listens: requests are a hot path.
+    pub(crate) fn log(&self, level: log::Level, message: impl FnOnce() -> String) {
+        if self.log_hook.is_none() && !log::log_enabled!(target: "osslive", level) {
+            return;
+        }
+        let message = message();
         log::log!(target: "osslive", level, "{message}");
         if let Some(hook) = &self.log_hook {
-            hook(level, message);
+            hook(level, &message);
         }
     }
 }

@@ -237,24 +237,23 @@ pub(crate) fn send(inner: &ClientInner, req: OssRequest<'_>) -> Result<OssRespon
         }
         if let Some(server_time) = failure.server_time {
             let offset = inner.clock.correct(server_time, SystemTime::now());
-            inner.log(log::Level::Warn, &format!(
+            inner.log(log::Level::Warn, || format!(
                 "OSS says the request time is too skewed: its clock differs from ours by {offset} ms; \
                  correcting and signing again"
             ));
             continue;
         }
         let delay = policy.backoff(attempt).min(left);
-        inner.log(
-            log::Level::Info,
-            &format!(
+        inner.log(log::Level::Info, || {
+            format!(
                 "{} {} attempt {attempt} of {} failed ({}); retrying in {} ms",
                 req.method,
                 req.key.unwrap_or("/"),
                 policy.max_attempts,
                 failure.error,
                 delay.as_millis()
-            ),
-        );
+            )
+        });
         std::thread::sleep(delay);
     }
 }
@@ -336,7 +335,7 @@ fn attempt_once(
     };
     drop(creds);
     let url = wire_url(inner, req.bucket, req.key, &req.query);
-    inner.log(log::Level::Debug, &format!("{} {url}", req.method));
+    inner.log(log::Level::Debug, || format!("{} {url}", req.method));
     let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
     for (name, value) in &headers {
         builder = builder.header(*name, value.as_str());

@@ -461,3 +461,79 @@ fn round_trip_against_the_emulator() {
     // SAFETY: made by osslive_client_new, freed once.
     unsafe { osslive_client_free(client) };
 }
+
+/// Log lines a C callback received, through its user data pointer.
+type Lines = std::sync::Mutex<Vec<(c_int, String)>>;
+
+unsafe extern "C" fn collect(user: *mut std::ffi::c_void, level: c_int, message: *const c_char) {
+    // SAFETY: the test passes a `Lines` that outlives the client, and a valid message.
+    let lines = unsafe { &*(user as *const Lines) };
+    let message = unsafe { CStr::from_ptr(message) }
+        .to_str()
+        .unwrap()
+        .to_owned();
+    lines.lock().unwrap().push((level, message));
+}
+
+#[test]
+fn the_log_callback_tells_requests_and_retries_but_no_secret() {
+    let emulator = Emulator::start(Config::new(AK, SK)).unwrap();
+    let lines: Lines = Default::default();
+    let (endpoint, region, ak, sk, bucket, channel) = (
+        cs(&emulator.endpoint()),
+        cs("cn-hangzhou"),
+        cs(AK),
+        cs(SK),
+        cs(BUCKET),
+        cs("logged"),
+    );
+    let config = osslive_config_new();
+    let mut client = null_mut();
+    // SAFETY: handles are live until freed; `lines` outlives the client.
+    unsafe {
+        call(|e| osslive_config_set_endpoint(config, endpoint.as_ptr(), e)).unwrap();
+        call(|e| osslive_config_set_region(config, region.as_ptr(), e)).unwrap();
+        call(|e| osslive_config_set_credentials(config, ak.as_ptr(), sk.as_ptr(), null(), e))
+            .unwrap();
+        call(|e| osslive_config_set_retry(config, 3, 1, e)).unwrap();
+        let bad =
+            call(|e| osslive_config_set_log_callback(config, Some(collect), null_mut(), 9, e))
+                .unwrap_err();
+        assert_eq!(bad.status, osslive::ffi::OSSLIVE_ERR_INVALID_ARGUMENT);
+        let user = &lines as *const Lines as *mut std::ffi::c_void;
+        call(|e| {
+            osslive_config_set_log_callback(config, Some(collect), user, OSSLIVE_LOG_DEBUG, e)
+        })
+        .unwrap();
+        call(|e| osslive_client_new(config, &mut client, e)).unwrap();
+        osslive_config_free(config);
+
+        emulator.inject_fault(osslive_emulator::faults::Fault::Status(503), 1);
+        let mut info = null_mut();
+        let missing = call(|e| {
+            osslive_get_live_channel_info(client, bucket.as_ptr(), channel.as_ptr(), &mut info, e)
+        });
+        assert_eq!(
+            missing.unwrap_err().code.as_deref(),
+            Some("NoSuchLiveChannel")
+        );
+        osslive_client_free(client);
+    }
+    let lines = lines.into_inner().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|(l, m)| *l == OSSLIVE_LOG_DEBUG && m.starts_with("GET http://")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(l, m)| *l == OSSLIVE_LOG_INFO && m.contains("attempt 1 of 3 failed")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|(_, m)| !m.contains(SK)),
+        "a secret reached the log: {lines:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! `osslive_config` (a builder used from one thread) and `osslive_client` (shared by
 //! any number of threads).
 
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, c_void};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -259,6 +259,81 @@ pub unsafe extern "C" fn osslive_config_set_deadline_ms(
             ));
         }
         Ok(b.deadline(Duration::from_millis(deadline_ms.into())))
+    })
+}
+
+/// Log levels passed to an `osslive_log_callback`.
+pub const OSSLIVE_LOG_ERROR: c_int = 1;
+/// Something went wrong and was handled (a retry, a clock correction).
+pub const OSSLIVE_LOG_WARN: c_int = 2;
+/// What the client is doing at a glance (retries and backoffs).
+pub const OSSLIVE_LOG_INFO: c_int = 3;
+/// Each request sent.
+pub const OSSLIVE_LOG_DEBUG: c_int = 4;
+/// Finer detail.
+pub const OSSLIVE_LOG_TRACE: c_int = 5;
+
+/// Receives one line of what a client is doing: `level` is an `OSSLIVE_LOG_*` value and
+/// `message` a NUL-terminated UTF-8 line valid only during the call (copy it to keep it).
+/// It may be called from any thread that uses the client, so it must be thread-safe.
+/// It never receives a secret.
+pub type osslive_log_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, message: *const c_char)>;
+
+/// The user data pointer handed back to a log callback; the caller promises the
+/// callback may be called from any thread with it.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// SAFETY: osslive_config_set_log_callback documents that the callback and its user data
+// must be usable from any thread.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
+
+/// Sends the client's log lines (requests, retries, backoffs, clock corrections; never
+/// a secret) to `callback` with `user_data`, for levels up to `max_level`
+/// (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The callback may be
+/// called from any thread using the client, and must not call back into the same client.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
+/// `user_data` from any thread for as long as any client made from this configuration lives.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_log_callback(
+    config: *mut osslive_config,
+    callback: osslive_log_callback,
+    user_data: *mut c_void,
+    max_level: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if !(OSSLIVE_LOG_ERROR..=OSSLIVE_LOG_TRACE).contains(&max_level) {
+            return Err(FfiError::invalid(
+                "max_level",
+                "must be one of the OSSLIVE_LOG_* values",
+            ));
+        }
+        let Some(callback) = callback else {
+            return Ok(b.without_log_hook());
+        };
+        let user = UserData(user_data);
+        Ok(b.log_hook(move |level, message| {
+            let level = match level {
+                log::Level::Error => OSSLIVE_LOG_ERROR,
+                log::Level::Warn => OSSLIVE_LOG_WARN,
+                log::Level::Info => OSSLIVE_LOG_INFO,
+                log::Level::Debug => OSSLIVE_LOG_DEBUG,
+                log::Level::Trace => OSSLIVE_LOG_TRACE,
+            };
+            if level > max_level {
+                return;
+            }
+            let line = c_string(message);
+            let user = user;
+            // SAFETY: the caller promised the callback is callable with its user data
+            // from any thread while the client lives.
+            unsafe { callback(user.0, level, line.as_ptr()) };
+        }))
     })
 }
 
