@@ -112,7 +112,7 @@ impl Drop for Credentials {
 
 fn wipe(s: &mut String) {
     // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
-    unsafe { s.as_mut_vec().iter_mut().for_each(|b| *b = 0) };
+    crate::signing::wipe(unsafe { s.as_mut_vec() });
 }
 
 /// Where a client gets credentials. It is asked before every request, so a provider

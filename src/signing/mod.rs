@@ -79,6 +79,16 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Overwrites key material with zeros in a way the optimiser may not remove, so that a
+/// secret or a derived signing key does not outlive its use in freed memory.
+pub(crate) fn wipe(bytes: &mut [u8]) {
+    for b in bytes.iter_mut() {
+        // SAFETY: `b` is a valid, exclusive reference to one byte.
+        unsafe { std::ptr::write_volatile(b, 0) };
+    }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Compares two signatures in time independent of where they first differ, so that a
 /// verifier does not tell an attacker how many leading bytes were right.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

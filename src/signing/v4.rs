@@ -137,12 +137,17 @@ pub fn signing_key(access_key_secret: &str, date: &str, region: &str) -> [u8; 32
     let mut seed = Vec::with_capacity(9 + access_key_secret.len());
     seed.extend_from_slice(b"aliyun_v4");
     seed.extend_from_slice(access_key_secret.as_bytes());
-    let k_date = hmac_sha256(&seed, date.as_bytes());
-    // The seed holds the secret: do not leave it in freed memory longer than needed.
-    seed.iter_mut().for_each(|b| *b = 0);
-    let k_region = hmac_sha256(&k_date, region.as_bytes());
-    let k_service = hmac_sha256(&k_region, b"oss");
-    hmac_sha256(&k_service, b"aliyun_v4_request")
+    let mut k_date = hmac_sha256(&seed, date.as_bytes());
+    // The seed holds the secret and the chain derives from it: none of them should stay
+    // in memory longer than needed.
+    super::wipe(&mut seed);
+    let mut k_region = hmac_sha256(&k_date, region.as_bytes());
+    super::wipe(&mut k_date);
+    let mut k_service = hmac_sha256(&k_region, b"oss");
+    super::wipe(&mut k_region);
+    let key = hmac_sha256(&k_service, b"aliyun_v4_request");
+    super::wipe(&mut k_service);
+    key
 }
 
 /// Hex HMAC-SHA256 of the string-to-sign under the signing key.
@@ -184,10 +189,9 @@ pub fn sign(
     let canonical_request = canonical_request(req, &additional);
     let string_to_sign = string_to_sign(datetime, region, &canonical_request);
     let date = &datetime[..8];
-    let signature = signature(
-        &signing_key(access_key_secret, date, region),
-        &string_to_sign,
-    );
+    let mut key = signing_key(access_key_secret, date, region);
+    let signature = signature(&key, &string_to_sign);
+    super::wipe(&mut key);
     let mut authorization = format!(
         "{ALGORITHM} Credential={access_key_id}/{}, Signature={signature}",
         scope(date, region)
