@@ -416,6 +416,31 @@ int osslive_config_add_resolve(osslive_config *config,
                                osslive_error **err);
 
 /**
+ * Trusts the CA certificates in the PEM file at `path` (a bundle of
+ * `-----BEGIN CERTIFICATE-----` blocks) to sign the server's HTTPS certificate. The file
+ * is read by this call. Once any CA is set, the set certificates are the only trust
+ * roots: the built-in Mozilla roots are no longer used. May be called several times and
+ * combined with `osslive_config_set_ca_pem`; every certificate set is trusted.
+ * Certificates are always verified. A missing, unreadable or empty file, or one without
+ * a certificate, is an `OSSLIVE_ERR_CONFIG` naming the path.
+ *
+ * # Safety
+ * `config` is NULL or a live configuration; `path` is NULL or a NUL-terminated string.
+ */
+int osslive_config_set_ca_file(osslive_config *config, const char *path, osslive_error **err);
+
+/**
+ * Trusts the CA certificates in `pem` (NUL-terminated PEM text with one or more
+ * `-----BEGIN CERTIFICATE-----` blocks), as `osslive_config_set_ca_file` does: once any
+ * CA is set, the set certificates replace the built-in Mozilla roots. Text without a
+ * certificate is an `OSSLIVE_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `config` is NULL or a live configuration; `pem` is NULL or a NUL-terminated string.
+ */
+int osslive_config_set_ca_pem(osslive_config *config, const char *pem, osslive_error **err);
+
+/**
  * `OSSLIVE_RTMP_TOKEN_SIGNED` (default) or `OSSLIVE_RTMP_TOKEN_UNSIGNED`: whether signed
  * RTMP URLs sign the STS token.
  *

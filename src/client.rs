@@ -2,8 +2,11 @@
 //! and every [`Bucket`] shares one connection pool.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+use ureq::tls::{Certificate, PemItem};
 
 use crate::bucket::Bucket;
 use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
@@ -56,6 +59,28 @@ pub struct ClientBuilder {
     rtmp_token_form: TokenForm,
     retry: RetryPolicy,
     log_hook: Option<LogHook>,
+    ca_certificates: Vec<CaSource>,
+}
+
+/// Where trusted CA certificates come from.
+#[derive(Clone)]
+enum CaSource {
+    /// PEM text given to `ca_certificates_pem`.
+    Pem(Arc<[u8]>),
+    /// A PEM file given to `ca_file`, read by `build`.
+    File(PathBuf),
+    /// Certificates already read and checked (by the C setters).
+    Certificates(Arc<Vec<Certificate<'static>>>),
+}
+
+impl std::fmt::Debug for CaSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CaSource::Pem(pem) => write!(f, "Pem({} bytes)", pem.len()),
+            CaSource::File(path) => f.debug_tuple("File").field(path).finish(),
+            CaSource::Certificates(certs) => write!(f, "Certificates({})", certs.len()),
+        }
+    }
 }
 
 /// Receives what a client is doing (requests, retries, backoffs, clock corrections),
@@ -78,6 +103,7 @@ impl Default for ClientBuilder {
             rtmp_token_form: TokenForm::Signed,
             retry: RetryPolicy::default(),
             log_hook: None,
+            ca_certificates: Vec::new(),
         }
     }
 }
@@ -94,6 +120,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("retry", &self.retry)
+            .field("ca_certificates", &self.ca_certificates)
             .field("log_hook", &self.log_hook.is_some())
             .finish_non_exhaustive()
     }
@@ -204,6 +231,39 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the CA certificates in `pem` (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks; other blocks are skipped) to sign the server's certificate.
+    ///
+    /// Once any CA certificate is given, the given certificates are the **only** trust
+    /// roots: the built-in Mozilla roots (webpki-roots) that HTTPS is verified against by
+    /// default are no longer used, so a bundle for a private CA cannot reach real OSS
+    /// endpoints unless it also holds their roots. May be called several times and combined
+    /// with [`ca_file`](Self::ca_file); every certificate given is trusted. Verification
+    /// itself is always on. [`build`](Self::build) fails with [`Error::Config`] when the
+    /// text holds no certificate or is not valid PEM.
+    pub fn ca_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.ca_certificates
+            .push(CaSource::Pem(Arc::from(pem.as_ref())));
+        self
+    }
+
+    /// Like [`ca_certificates_pem`](Self::ca_certificates_pem) with the PEM read from the
+    /// file at `path` (a CA bundle such as `ca.pem`) when [`build`](Self::build) runs:
+    /// its certificates replace the built-in roots. A missing, unreadable or empty file, or
+    /// one without a PEM certificate, makes `build` fail with [`Error::Config`] naming the
+    /// path.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_certificates.push(CaSource::File(path.into()));
+        self
+    }
+
+    /// Trusts certificates already read and checked, as `ca_certificates_pem` does.
+    pub(crate) fn ca_certificates(mut self, certificates: Vec<Certificate<'static>>) -> Self {
+        self.ca_certificates
+            .push(CaSource::Certificates(Arc::new(certificates)));
+        self
+    }
+
     /// Receives a line for each request, retry, backoff and clock correction.
     pub fn log_hook(mut self, hook: impl Fn(log::Level, &str) + Send + Sync + 'static) -> Self {
         self.log_hook = Some(Arc::new(hook));
@@ -265,11 +325,13 @@ impl ClientBuilder {
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(EnvironmentCredentials));
+        let trust_roots = load_ca_certificates(&self.ca_certificates)?;
         let agent = crate::transport::agent(
             self.connect_timeout,
             self.request_timeout,
             &self.user_agent,
             self.resolve,
+            trust_roots,
         );
         Ok(Client {
             inner: Arc::new(ClientInner {
@@ -288,6 +350,89 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The certificates of every CA source, in order; `None` when none was given (then the
+/// built-in roots are used).
+fn load_ca_certificates(sources: &[CaSource]) -> Result<Option<Vec<Certificate<'static>>>, Error> {
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let mut certificates = Vec::new();
+    for source in sources {
+        match source {
+            CaSource::Pem(pem) => certificates.extend(parse_ca_pem(pem).map_err(|why| {
+                Error::Config(format!(
+                    "the CA certificates given to ca_certificates_pem: {why}"
+                ))
+            })?),
+            CaSource::File(path) => certificates.extend(ca_certificates_from_file(path)?),
+            CaSource::Certificates(certs) => certificates.extend(certs.iter().cloned()),
+        }
+    }
+    Ok(Some(certificates))
+}
+
+/// Reads the PEM CA bundle at `path`, with errors that name it.
+pub(crate) fn ca_certificates_from_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
+    let what = format!("CA file {}", path.display());
+    let pem =
+        std::fs::read(path).map_err(|e| Error::Config(format!("{what}: cannot read it: {e}")))?;
+    if pem.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Config(format!("{what}: the file is empty")));
+    }
+    parse_ca_pem(&pem).map_err(|why| Error::Config(format!("{what}: {why}")))
+}
+
+/// The certificates in PEM text, or why there are none usable.
+pub(crate) fn parse_ca_pem(pem: &[u8]) -> Result<Vec<Certificate<'static>>, String> {
+    let mut certificates = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(PemItem::Certificate(cert)) => {
+                if !is_der_sequence(cert.der()) {
+                    return Err(format!(
+                        "certificate {} is not a DER-encoded X.509 certificate",
+                        certificates.len() + 1
+                    ));
+                }
+                certificates.push(cert);
+            }
+            // Keys and other blocks have no place in a CA bundle but do no harm.
+            Ok(_) => {}
+            Err(e) => return Err(format!("not valid PEM: {e}")),
+        }
+    }
+    if certificates.is_empty() {
+        return Err(
+            "no PEM certificate found (expected -----BEGIN CERTIFICATE----- blocks)".to_owned(),
+        );
+    }
+    Ok(certificates)
+}
+
+/// Whether `der` is exactly one DER SEQUENCE, as every X.509 certificate is: catches a
+/// PEM block whose content is not a certificate at all, which the TLS library would
+/// otherwise drop silently (leaving nothing trusted). Full parsing is left to it.
+fn is_der_sequence(der: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = der else {
+        return false;
+    };
+    let (len, header) = match *first {
+        n @ 0..=0x7f => (usize::from(n), 2),
+        n @ 0x81..=0x84 => {
+            let count = usize::from(n & 0x7f);
+            let Some(bytes) = rest.get(..count) else {
+                return false;
+            };
+            let len = bytes
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, 2 + count)
+        }
+        _ => return false,
+    };
+    header.checked_add(len) == Some(der.len())
 }
 
 /// `oss-REGION.aliyuncs.com` or `oss-REGION-internal.aliyuncs.com` → `REGION`.
@@ -522,6 +667,65 @@ mod tests {
             !shown.contains("the-secret") && !shown.contains("the-token"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn ca_certificates_that_cannot_be_used_fail_the_build_with_reasons() {
+        let build = |b: ClientBuilder| {
+            b.endpoint("oss-cn-hangzhou.aliyuncs.com")
+                .credentials(Credentials::new("id", "secret"))
+                .build()
+        };
+        let not_der = "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+        let cases = [
+            ("no certificate here", "no PEM certificate found"),
+            (
+                "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+                "not valid PEM",
+            ),
+            (
+                not_der,
+                "certificate 1 is not a DER-encoded X.509 certificate",
+            ),
+        ];
+        for (pem, reason) in cases {
+            let err = build(Client::builder().ca_certificates_pem(pem)).unwrap_err();
+            let Error::Config(message) = &err else {
+                panic!("{err:?}");
+            };
+            assert!(
+                message.starts_with("the CA certificates given to ca_certificates_pem: ")
+                    && message.contains(reason),
+                "{message}"
+            );
+        }
+        let path = std::env::temp_dir().join("osslive-no-such-dir/ca.pem");
+        let err = build(Client::builder().ca_file(&path)).unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains(&path.display().to_string())),
+            "{err:?}"
+        );
+        let shown = format!("{:?}", Client::builder().ca_certificates_pem(not_der));
+        assert!(
+            shown.contains("Pem(") && !shown.contains("aGVsbG8"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn der_sequences_are_recognised() {
+        assert!(is_der_sequence(&[0x30, 0x03, 1, 2, 3]));
+        assert!(is_der_sequence(&[0x30, 0x81, 0x01, 7]));
+        let mut long = vec![0x30, 0x82, 0x01, 0x00];
+        long.resize(4 + 256, 0);
+        assert!(is_der_sequence(&long));
+        assert!(!is_der_sequence(&long[..long.len() - 1]));
+        assert!(!is_der_sequence(&[0x30, 0x03, 1, 2]));
+        assert!(!is_der_sequence(&[0x31, 0x01, 1]));
+        assert!(!is_der_sequence(&[0x30, 0x80, 0, 0]));
+        assert!(!is_der_sequence(&[0x30, 0x84, 0xff]));
+        assert!(!is_der_sequence(&[0x30]));
+        assert!(!is_der_sequence(b""));
     }
 
     #[test]

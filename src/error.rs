@@ -48,6 +48,9 @@ pub enum Error {
     /// The request did not reach OSS or the answer did not come back: DNS, connect, TLS,
     /// a connection reset.
     Transport(String),
+    /// The TLS handshake failed: most often a certificate that does not verify (another
+    /// host name, an unknown issuer: see `ClientBuilder::ca_file`). Retrying will not help.
+    Tls(String),
     /// A timeout expired before the answer was complete.
     Timeout(String),
     /// OSS answered 2xx with a body that is not the document the operation returns.
@@ -72,7 +75,10 @@ impl Error {
             Error::Transport(_) | Error::Timeout(_) => true,
             Error::Service(e) => e.is_retryable(),
             Error::InvalidResponse { status, .. } => *status >= 500,
-            Error::InvalidArgument(_) | Error::Config(_) | Error::Credentials(_) => false,
+            Error::InvalidArgument(_)
+            | Error::Config(_)
+            | Error::Credentials(_)
+            | Error::Tls(_) => false,
         }
     }
 
@@ -127,6 +133,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Transport(m) => write!(f, "transport: {m}"),
+            Error::Tls(m) => write!(f, "TLS: {m}"),
             Error::Timeout(m) => write!(f, "timeout: {m}"),
             Error::InvalidResponse {
                 status,

@@ -2,9 +2,11 @@
 //! bytes or an [`Error`].
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
@@ -46,14 +48,26 @@ impl Resolver for OverrideResolver {
     }
 }
 
-/// The agent of one client: its pool, timeouts and resolver.
+/// The agent of one client: its pool, timeouts, resolver and trust roots. HTTPS
+/// certificates are always verified: against `trust_roots` when given (and then only
+/// them), otherwise against the bundled Mozilla roots (webpki-roots).
 pub(crate) fn agent(
     connect_timeout: Duration,
     request_timeout: Duration,
     user_agent: &str,
     resolve: Vec<(String, SocketAddr)>,
+    trust_roots: Option<Vec<Certificate<'static>>>,
 ) -> ureq::Agent {
+    let root_certs = match trust_roots {
+        Some(certificates) => RootCerts::Specific(Arc::new(certificates)),
+        None => RootCerts::WebPki,
+    };
+    let tls = TlsConfig::builder()
+        .root_certs(root_certs)
+        .disable_verification(false)
+        .build();
     let config = ureq::Agent::config_builder()
+        .tls_config(tls)
         // Error statuses carry OSS error documents; read them instead of losing them.
         .http_status_as_error(false)
         .timeout_connect(Some(connect_timeout))
@@ -170,9 +184,23 @@ impl From<Error> for AttemptFailure {
     }
 }
 
+/// A TLS failure: not retried, since the same handshake fails the same way. A
+/// certificate that does not verify gets a hint at the usual causes.
+fn tls_failure(detail: &str) -> Error {
+    let hint = if detail.contains("certificate") {
+        " (the server's TLS certificate could not be verified: check that the endpoint's host \
+         name is the one the certificate is for, and for a private CA set its certificates \
+         with ca_certificates_pem or ca_file, osslive_config_set_ca_pem or _set_ca_file in C)"
+    } else {
+        ""
+    };
+    Error::Tls(format!("{detail}{hint}"))
+}
+
 /// Maps a ureq failure, deciding whether the same request may succeed again: a
-/// refused, reset or cut connection and a timeout may; a name that does not resolve, a
-/// certificate OSS's name does not match, or a malformed request will not.
+/// refused, reset or cut connection, a failed name lookup and a timeout may; a TLS
+/// failure (a certificate that does not verify, for an unknown issuer or another host
+/// name) or a malformed request will not. The decision agrees with `Error::is_retryable`.
 fn map_ureq_error(e: ureq::Error) -> AttemptFailure {
     use std::io::ErrorKind;
     let (error, retryable) = match e {
@@ -182,20 +210,24 @@ fn map_ureq_error(e: ureq::Error) -> AttemptFailure {
         {
             (Error::Timeout(io.to_string()), true)
         }
+        // Name service hiccups pass, so this is retried like a refused connection.
         ureq::Error::HostNotFound => (
             Error::Transport("the endpoint's host name could not be resolved".into()),
-            false,
+            true,
         ),
-        ureq::Error::Tls(why) => (Error::Transport(format!("TLS: {why}")), false),
+        ureq::Error::Tls(why) => (tls_failure(why), false),
+        ureq::Error::Rustls(e) => (tls_failure(&e.to_string()), false),
         ureq::Error::Io(io) if io.kind() == ErrorKind::InvalidData => {
-            // rustls reports a certificate it will not trust as invalid data.
-            (Error::Transport(format!("TLS: {io}")), false)
+            // rustls reports a certificate it will not trust (unknown issuer, another
+            // host name, expired) and a broken TLS record as invalid data.
+            (tls_failure(&io.to_string()), false)
         }
+        // Validation keeps these from happening; if one does, the input is at fault.
         ureq::Error::Http(e) => (
-            Error::Transport(format!("cannot build the request: {e}")),
+            Error::Config(format!("cannot build the request: {e}")),
             false,
         ),
-        ureq::Error::BadUri(e) => (Error::Transport(format!("bad URL: {e}")), false),
+        ureq::Error::BadUri(e) => (Error::Config(format!("bad URL: {e}")), false),
         other => (Error::Transport(other.to_string()), true),
     };
     AttemptFailure {

@@ -12,6 +12,7 @@ use crate::faults::Fault;
 use crate::http::{Limits, Server};
 use crate::model::{Fragment, LiveSession};
 use crate::store::Store;
+use crate::tls::{TlsAcceptor, TlsIdentity};
 
 /// How to run an emulator.
 #[derive(Clone)]
@@ -28,6 +29,8 @@ pub struct Config {
     pub request_log: Option<RequestLog>,
     /// Connection and size limits of the HTTP server.
     pub limits: Limits,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl std::fmt::Debug for Config {
@@ -38,6 +41,8 @@ impl std::fmt::Debug for Config {
             .field("authority", &self.authority)
             .field("data_dir", &self.data_dir)
             .field("request_log", &self.request_log.is_some())
+            .field("limits", &self.limits)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -59,6 +64,7 @@ impl Config {
             data_dir: None,
             request_log: None,
             limits: Limits::default(),
+            tls: None,
         }
     }
 
@@ -92,9 +98,24 @@ impl Config {
         self
     }
 
-    /// Send one line per request to `log`.
+    /// Send one line per request to `log`. Over HTTPS, a failed TLS handshake is also
+    /// logged, as a line starting with `TLS`.
     pub fn request_log(mut self, log: impl Fn(&str) + Send + Sync + 'static) -> Config {
         self.request_log = Some(Arc::new(log));
+        self
+    }
+
+    /// Serve HTTPS instead of plain HTTP, with this certificate chain (PEM `CERTIFICATE`
+    /// blocks, the server's own first) and its private key (PEM PKCS#8, PKCS#1 or SEC1).
+    /// Both are checked by [`Emulator::start`], which fails when they cannot be used
+    /// together. The certificate should name the hosts clients connect to: `127.0.0.1`
+    /// (an IP SAN) for path-style requests, `*.ENDPOINT` for virtual-hosted ones.
+    pub fn tls(
+        mut self,
+        cert_chain_pem: impl Into<Vec<u8>>,
+        private_key_pem: impl Into<Vec<u8>>,
+    ) -> Config {
+        self.tls = Some(TlsIdentity::new(cert_chain_pem, private_key_pem));
         self
     }
 }
@@ -103,6 +124,7 @@ impl Config {
 pub struct Emulator {
     app: Arc<App>,
     server: Option<Server>,
+    https: bool,
 }
 
 impl Emulator {
@@ -120,6 +142,16 @@ impl Emulator {
         {
             return Err("an access key id and secret are required (--access-key-id/--access-key-secret or OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET)".into());
         }
+        let tls = match &config.tls {
+            Some(identity) => {
+                let acceptor = TlsAcceptor::new(identity)?;
+                Some(match &config.request_log {
+                    Some(log) => acceptor.with_log(Arc::clone(log)),
+                    None => acceptor,
+                })
+            }
+            None => None,
+        };
         let store = Store::open(&config.buckets, config.data_dir.clone())?;
         let app = Arc::new(App::new(
             store,
@@ -128,11 +160,16 @@ impl Emulator {
         ));
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        let server = Server::start(listener, app.clone(), config.limits)
-            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let https = tls.is_some();
+        let server = match tls {
+            Some(tls) => Server::start_tls(listener, app.clone(), config.limits, tls),
+            None => Server::start(listener, app.clone(), config.limits),
+        }
+        .map_err(|e| format!("cannot start the server: {e}"))?;
         Ok(Emulator {
             app,
             server: Some(server),
+            https,
         })
     }
 
@@ -144,9 +181,16 @@ impl Emulator {
             .expect("server runs until drop")
     }
 
-    /// `http://127.0.0.1:PORT`: what a client takes as its endpoint.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when serving HTTPS: what a
+    /// client takes as its endpoint.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr())
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr())
+    }
+
+    /// Whether it serves HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.https
     }
 
     /// Makes the next `count` OSS requests go wrong in the way `fault` says.

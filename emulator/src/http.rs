@@ -5,6 +5,10 @@
 //! emulator must be able to misbehave on the wire (stall mid-body, truncate, lie about the
 //! length, reset the connection) and must keep direct access to each socket so that RTMP and
 //! HTTP can later share one port (see `handle_connection`).
+//!
+//! With a [`TlsAcceptor`] ([`Server::start_tls`]) every connection is HTTPS: the handshake
+//! runs first, then the same code serves HTTP over the TLS session, faults included
+//! (a [`Delivery::Reset`] still resets the TCP connection underneath).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,6 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+use crate::tls::{self, Handshake, TlsAcceptor};
 
 /// Long enough for any real client on a loopback or LAN link, short enough that a client
 /// which never reads cannot pin a connection thread forever.
@@ -305,6 +311,26 @@ impl Server {
         handler: Arc<dyn Handler>,
         limits: Limits,
     ) -> io::Result<Server> {
+        Server::spawn(listener, handler, limits, None)
+    }
+
+    /// Like [`start`](Self::start), serving HTTPS: each connection first completes a TLS
+    /// handshake (within [`Limits::read_timeout`]); one that fails is closed.
+    pub fn start_tls(
+        listener: TcpListener,
+        handler: Arc<dyn Handler>,
+        limits: Limits,
+        tls: TlsAcceptor,
+    ) -> io::Result<Server> {
+        Server::spawn(listener, handler, limits, Some(Arc::new(tls)))
+    }
+
+    fn spawn(
+        listener: TcpListener,
+        handler: Arc<dyn Handler>,
+        limits: Limits,
+        tls: Option<Arc<TlsAcceptor>>,
+    ) -> io::Result<Server> {
         let local_addr = listener.local_addr()?;
         listener.set_nonblocking(false)?;
         let shared = Arc::new(Shared {
@@ -317,7 +343,7 @@ impl Server {
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
             .name("osslive-http-accept".into())
-            .spawn(move || accept_loop(listener, handler, limits, accept_shared))?;
+            .spawn(move || accept_loop(listener, handler, limits, tls, accept_shared))?;
         Ok(Server {
             local_addr,
             shared,
@@ -474,6 +500,7 @@ fn accept_loop(
     listener: TcpListener,
     handler: Arc<dyn Handler>,
     limits: Limits,
+    tls: Option<Arc<TlsAcceptor>>,
     shared: Arc<Shared>,
 ) {
     loop {
@@ -488,11 +515,14 @@ fn accept_loop(
                     continue;
                 };
                 let handler = Arc::clone(&handler);
+                let tls = tls.clone();
                 // If the thread cannot be spawned the closure is dropped, which closes the
                 // stream and frees the slot; the client sees a closed connection.
                 let _ = thread::Builder::new()
                     .name("osslive-http-conn".into())
-                    .spawn(move || handle_connection(stream, peer, &handler, &limits, guard));
+                    .spawn(move || {
+                        handle_connection(stream, peer, &handler, &limits, tls.as_deref(), guard)
+                    });
             }
             Err(e) => match e.kind() {
                 io::ErrorKind::Interrupted
@@ -509,39 +539,63 @@ fn accept_loop(
 enum Ending {
     /// The peer went away or timed out: just close.
     Quiet,
-    /// We decided to close: send FIN and drain what the client still sends.
+    /// We decided to close: end the TLS session with a `close_notify` (over HTTPS), send
+    /// FIN and drain what the client still sends.
     Graceful,
+    /// Like `Graceful` but without a `close_notify`, as a cut connection would end: for
+    /// [`Delivery::Drop`] ("close without writing anything") and failed TLS handshakes.
+    Silent,
     /// Close with a RST.
     Reset,
 }
 
-/// Serves one HTTP connection until it closes.
+/// What a connection reads requests from and writes answers to: the socket itself, or a
+/// TLS session over it.
+trait Io: Read + Write {}
+
+impl<T: Read + Write> Io for T {}
+
+/// Serves one HTTP or HTTPS connection until it closes.
 ///
 /// This is the per-connection entry point, kept separate from the accept loop so that a router
 /// can look at the first bytes of a connection (for example to tell RTMP from HTTP) and hand the
-/// socket over. Bytes only peeked at are still read by this function.
+/// socket over. Bytes only peeked at are still read by this function. With `tls` the TLS
+/// handshake runs first, here on the connection's thread.
 pub(crate) fn handle_connection(
     stream: TcpStream,
     peer: SocketAddr,
     handler: &Arc<dyn Handler>,
     limits: &Limits,
+    tls: Option<&TlsAcceptor>,
     guard: ConnGuard,
 ) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let mut conn = Conn {
-        stream: &stream,
-        buf: Vec::new(),
-        limits,
-        peer,
+    let ending = match tls {
+        None => {
+            let mut io = &stream;
+            let mut conn = Conn::new(&mut io, &stream, limits, peer);
+            serve(&mut conn, handler.as_ref(), &guard)
+        }
+        Some(acceptor) => match acceptor.accept(&stream, peer, limits.read_timeout) {
+            Handshake::Done(mut session) => {
+                let mut conn = Conn::new(&mut *session, &stream, limits, peer);
+                let ending = serve(&mut conn, handler.as_ref(), &guard);
+                if matches!(ending, Ending::Graceful) {
+                    tls::close_notify(&mut session);
+                }
+                ending
+            }
+            Handshake::Failed => Ending::Silent,
+            Handshake::Gone => Ending::Quiet,
+        },
     };
-    let ending = serve(&mut conn, handler.as_ref(), &guard);
     // The registry holds a duplicate of the socket; it must be gone before we close ours,
     // otherwise the close would not reach the peer (no FIN, no RST) until much later.
     drop(guard);
     match ending {
         Ending::Quiet => {}
-        Ending::Graceful => lingering_close(&stream),
+        Ending::Graceful | Ending::Silent => lingering_close(&stream),
         Ending::Reset => {
             let _ = set_linger_zero(&stream);
         }
@@ -603,24 +657,42 @@ impl From<BadRequest> for ReadError {
     }
 }
 
-/// One connection's socket and the bytes read from it but not consumed yet (the start of a
+/// One connection's stream and the bytes read from it but not consumed yet (the start of a
 /// pipelined request may already be there).
 struct Conn<'a> {
-    stream: &'a TcpStream,
+    /// Where requests come from and answers go: the socket, or the TLS session over it.
+    io: &'a mut dyn Io,
+    /// The TCP socket underneath, for its timeouts.
+    socket: &'a TcpStream,
     buf: Vec<u8>,
     limits: &'a Limits,
     peer: SocketAddr,
 }
 
-impl Conn<'_> {
+impl<'a> Conn<'a> {
+    fn new(
+        io: &'a mut dyn Io,
+        socket: &'a TcpStream,
+        limits: &'a Limits,
+        peer: SocketAddr,
+    ) -> Conn<'a> {
+        Conn {
+            io,
+            socket,
+            buf: Vec::new(),
+            limits,
+            peer,
+        }
+    }
+
     /// Reads once into the buffer, waiting at most `timeout`.
     fn read_some(&mut self, timeout: Duration) -> Result<(), ReadError> {
-        if timeout.is_zero() || self.stream.set_read_timeout(Some(timeout)).is_err() {
+        if timeout.is_zero() || self.socket.set_read_timeout(Some(timeout)).is_err() {
             return Err(ReadError::Closed);
         }
         let mut chunk = [0u8; READ_CHUNK];
         loop {
-            match self.stream.read(&mut chunk) {
+            match self.io.read(&mut chunk) {
                 Ok(0) => return Err(ReadError::Closed),
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
@@ -883,8 +955,9 @@ fn serve(conn: &mut Conn<'_>, handler: &dyn Handler, guard: &ConnGuard) -> Endin
                 .values("expect")
                 .any(|v| v.trim().eq_ignore_ascii_case("100-continue"))
             && conn
-                .stream
+                .io
                 .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                .and_then(|()| conn.io.flush())
                 .is_err()
         {
             return Ending::Quiet;
@@ -917,11 +990,12 @@ fn serve(conn: &mut Conn<'_>, handler: &dyn Handler, guard: &ConnGuard) -> Endin
             || handler_closes
             || !response.delivery.keeps_connection()
             || guard.stopping();
-        if write_response(conn.stream, &response, head_only, close).is_err() {
+        if write_response(conn.io, &response, head_only, close).is_err() {
             return Ending::Quiet;
         }
         match response.delivery {
             Delivery::Reset => return Ending::Reset,
+            Delivery::Drop => return Ending::Silent,
             _ if close => return Ending::Graceful,
             _ => {}
         }
@@ -943,11 +1017,12 @@ fn answer_bad_request(
                 .with_header("Content-Type", "text/plain")
                 .with_body(format!("{problem}\n"))
         });
-    if write_response(conn.stream, &response, head_only, true).is_err() {
+    if write_response(conn.io, &response, head_only, true).is_err() {
         return Ending::Quiet;
     }
     match response.delivery {
         Delivery::Reset => Ending::Reset,
+        Delivery::Drop => Ending::Silent,
         _ => Ending::Graceful,
     }
 }
@@ -966,7 +1041,7 @@ fn is_token_byte(b: u8) -> bool {
 
 /// Writes a response according to its [`Delivery`].
 fn write_response(
-    mut stream: &TcpStream,
+    stream: &mut dyn Io,
     response: &Response,
     head_only: bool,
     close: bool,
@@ -1033,15 +1108,18 @@ fn write_response(
             stream.write_all(&out)?;
             stream.flush()?;
             thread::sleep(delay);
-            stream.write_all(&body[half..])
+            stream.write_all(&body[half..])?;
+            stream.flush()
         }
         Delivery::Truncated => {
             out.extend_from_slice(&body[..body.len() / 2]);
-            stream.write_all(&out)
+            stream.write_all(&out)?;
+            stream.flush()
         }
         Delivery::Normal | Delivery::WrongContentLength | Delivery::Drop | Delivery::Reset => {
             out.extend_from_slice(body);
-            stream.write_all(&out)
+            stream.write_all(&out)?;
+            stream.flush()
         }
     }
 }

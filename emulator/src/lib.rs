@@ -27,6 +27,7 @@ pub mod persist;
 pub mod playlist;
 pub mod rtmp_auth;
 pub mod store;
+pub mod tls;
 pub mod xml;
 
 pub use emulator::{Config, Emulator};

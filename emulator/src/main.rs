@@ -21,6 +21,9 @@ OPTIONS:
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
     --region REGION            region V4 signatures must name [default: cn-hangzhou]
     --data-dir DIR             keep channels here across restarts [default: in memory]
+    --tls-cert FILE            serve HTTPS with this PEM certificate chain (server first);
+                               needs --tls-key
+    --tls-key FILE             the PEM private key of --tls-cert
     --fault SPEC[xN]           make the next N requests fail; repeatable. SPEC is one of
                                status:CODE, stall:MS, stall-body:MS, drop, reset, truncated,
                                non-xml, non-xml-error, oversized:BYTES, wrong-content-length
@@ -28,8 +31,9 @@ OPTIONS:
     -h, --help                 print this help
     -V, --version              print the version
 
-The first line on stdout is `osslive-emulator listening on http://ADDR`; each request is
-then logged to stderr as `METHOD PATH STATUS REQUEST-ID OPERATION` (never a secret).
+The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
+--tls-cert); each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
+OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
@@ -42,6 +46,8 @@ struct Args {
     buckets: Vec<String>,
     region: String,
     data_dir: Option<String>,
+    tls_cert: Option<String>,
+    tls_key: Option<String>,
     faults: Vec<(Fault, usize)>,
     quiet: bool,
 }
@@ -63,6 +69,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         buckets: Vec::new(),
         region: "cn-hangzhou".to_owned(),
         data_dir: None,
+        tls_cert: None,
+        tls_key: None,
         faults: Vec::new(),
         quiet: false,
     };
@@ -98,6 +106,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--bucket" => args.buckets.push(value()?),
             "--region" => args.region = value()?,
             "--data-dir" => args.data_dir = Some(value()?),
+            "--tls-cert" => args.tls_cert = Some(value()?),
+            "--tls-key" => args.tls_key = Some(value()?),
             "--fault" => args
                 .faults
                 .push(Fault::parse_counted(&value()?).map_err(|e| format!("--fault: {e}"))?),
@@ -129,6 +139,17 @@ fn run() -> Result<(), String> {
     }
     if let Some(dir) = args.data_dir {
         config = config.data_dir(dir);
+    }
+    match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |flag: &str, path: &str| {
+                std::fs::read(path).map_err(|e| format!("{flag} {path:?}: {e}"))
+            };
+            config = config.tls(read("--tls-cert", &cert)?, read("--tls-key", &key)?);
+        }
+        (Some(_), None) => return Err("--tls-cert needs --tls-key".into()),
+        (None, Some(_)) => return Err("--tls-key needs --tls-cert".into()),
+        (None, None) => {}
     }
     if !args.quiet {
         config = config.request_log(|line| eprintln!("{line}"));

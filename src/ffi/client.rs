@@ -3,6 +3,7 @@
 
 use std::ffi::{c_char, c_int, c_void};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::time::Duration;
 
 use super::error::FfiError;
@@ -374,6 +375,53 @@ pub unsafe extern "C" fn osslive_config_add_resolve(
             return Err(FfiError::invalid("host", "must not be empty"));
         }
         Ok(b.resolve(host, addr))
+    })
+}
+
+/// Trusts the CA certificates in the PEM file at `path` (a bundle of
+/// `-----BEGIN CERTIFICATE-----` blocks) to sign the server's HTTPS certificate. The file
+/// is read by this call. Once any CA is set, the set certificates are the only trust
+/// roots: the built-in Mozilla roots are no longer used. May be called several times and
+/// combined with `osslive_config_set_ca_pem`; every certificate set is trusted.
+/// Certificates are always verified. A missing, unreadable or empty file, or one without
+/// a certificate, is an `OSSLIVE_ERR_CONFIG` naming the path.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `path` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_ca_file(
+    config: *mut osslive_config,
+    path: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let path = unsafe { required_str(path, "path") }?;
+        if path.is_empty() {
+            return Err(FfiError::invalid("path", "must not be empty"));
+        }
+        let certificates = crate::client::ca_certificates_from_file(Path::new(path))?;
+        Ok(b.ca_certificates(certificates))
+    })
+}
+
+/// Trusts the CA certificates in `pem` (NUL-terminated PEM text with one or more
+/// `-----BEGIN CERTIFICATE-----` blocks), as `osslive_config_set_ca_file` does: once any
+/// CA is set, the set certificates replace the built-in Mozilla roots. Text without a
+/// certificate is an `OSSLIVE_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `pem` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_ca_pem(
+    config: *mut osslive_config,
+    pem: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let pem = unsafe { required_str(pem, "pem") }?;
+        let certificates = crate::client::parse_ca_pem(pem.as_bytes())
+            .map_err(|why| FfiError::invalid("pem", &why))?;
+        Ok(b.ca_certificates(certificates))
     })
 }
 

@@ -40,7 +40,7 @@ impl From<Error> for FfiError {
             Error::Config(_) => OSSLIVE_ERR_CONFIG,
             Error::Credentials(_) => OSSLIVE_ERR_CREDENTIALS,
             Error::Service(_) => OSSLIVE_ERR_SERVICE,
-            Error::Transport(_) => OSSLIVE_ERR_TRANSPORT,
+            Error::Transport(_) | Error::Tls(_) => OSSLIVE_ERR_TRANSPORT,
             Error::Timeout(_) => OSSLIVE_ERR_TIMEOUT,
             Error::InvalidResponse { .. } => OSSLIVE_ERR_INVALID_RESPONSE,
         };
