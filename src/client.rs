@@ -39,6 +39,11 @@ pub enum Addressing {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time for one whole request, from connecting to the last byte of the answer.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest value osslive puts in one header (user agent, access key id, security
+/// token): far above real values (an STS token is about 1–2 KB), far below what HTTP
+/// servers and the request writer accept, so an absurd value fails at once, clearly.
+pub const MAX_HEADER_VALUE_BYTES: usize = 16 * 1024;
+
 /// Default cap on a response body: a 1000-channel list page is about half a megabyte.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -288,9 +293,9 @@ impl ClientBuilder {
             None => region_from_host(&endpoint.host),
         };
         if let Some(r) = &region {
-            if !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            if r.len() > 64 || !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(Error::Config(format!(
-                    "region {r:?} may hold only letters, digits and '-'"
+                    "region {r:?} may hold only letters, digits and '-', at most 64 of them"
                 )));
             }
         }
@@ -311,6 +316,11 @@ impl ClientBuilder {
         }
         if self.retry.max_attempts == 0 {
             return Err(Error::Config("max_attempts must be at least 1".into()));
+        }
+        if self.user_agent.len() > MAX_HEADER_VALUE_BYTES {
+            return Err(Error::Config(format!(
+                "the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"
+            )));
         }
         if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
             return Err(Error::Config(
@@ -457,7 +467,10 @@ pub(crate) struct Endpoint {
 
 impl Endpoint {
     fn parse(text: &str) -> Result<Endpoint, Error> {
-        let bad = |why: &str| Error::Config(format!("endpoint {text:?}: {why}"));
+        // Quote at most the start of the text: an error message must stay readable.
+        let shown: String = text.chars().take(64).collect();
+        let more = if shown.len() < text.len() { "…" } else { "" };
+        let bad = |why: &str| Error::Config(format!("endpoint {shown:?}{more}: {why}"));
         let trimmed = text.trim();
         let (https, rest) = if let Some(r) = trimmed.strip_prefix("https://") {
             (true, r)
@@ -469,6 +482,10 @@ impl Endpoint {
             (true, trimmed)
         };
         let host = rest.strip_suffix('/').unwrap_or(rest);
+        // A DNS name is at most 253 bytes; add room for brackets and a port.
+        if host.len() > 253 + 8 {
+            return Err(bad("the host is longer than a DNS name can be (253 bytes)"));
+        }
         if host.is_empty() {
             return Err(bad("no host"));
         }

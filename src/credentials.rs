@@ -74,6 +74,14 @@ impl Credentials {
                 "the security token, when given, must not be empty".into(),
             ));
         }
+        // The id and token travel in headers; the secret is only an HMAC key.
+        let limit = crate::client::MAX_HEADER_VALUE_BYTES;
+        let too_long = |s: &str| s.len() > limit;
+        if too_long(&self.access_key_id) || self.security_token.as_deref().is_some_and(too_long) {
+            return Err(Error::Credentials(format!(
+                "the access key id and security token must each be at most {limit} bytes"
+            )));
+        }
         // A line break in a value would end the header it is sent in.
         let bad = |s: &str| s.bytes().any(|b| b.is_ascii_control());
         if bad(&self.access_key_id)

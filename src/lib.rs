@@ -38,7 +38,7 @@ pub(crate) mod xml;
 pub use bucket::{Bucket, LiveChannelIter, SignedRtmpUrl};
 pub use client::{
     Addressing, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, LogHook, SignatureVersion,
+    DEFAULT_REQUEST_TIMEOUT, LogHook, MAX_HEADER_VALUE_BYTES, SignatureVersion,
 };
 pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
 pub use error::{Error, ServiceError};

@@ -228,6 +228,12 @@ fn map_ureq_error(e: ureq::Error) -> AttemptFailure {
             false,
         ),
         ureq::Error::BadUri(e) => (Error::Config(format!("bad URL: {e}")), false),
+        // The request head did not fit the writer: the same request never will, and
+        // validation of header sizes should have caught it before.
+        ureq::Error::Protocol(p) if p.to_string().contains("output too small") => (
+            Error::Config(format!("the request is too large to send: {p}")),
+            false,
+        ),
         other => (Error::Transport(other.to_string()), true),
     };
     AttemptFailure {
