@@ -33,9 +33,49 @@ static const char *required_env(const char *name, int *missing)
     return value;
 }
 
+/*
+ * Reads an optional tuning variable: unset or empty leaves *out at 0 (the library's
+ * default); otherwise it must be digits only, from 1 to UINT32_MAX. strtoul would
+ * take spaces, a sign (even "-1", wrapped around) and trailing junk, so the digits
+ * are checked here one by one. A bad value is named on stderr and sets *bad.
+ */
+static void tuning_env(const char *name, const char *what, uint32_t *out, int *bad)
+{
+    const char *value = env_value(name);
+    const char *p;
+    uint32_t n = 0;
+
+    *out = 0;
+    if (value == NULL) {
+        return;
+    }
+    for (p = value; *p != '\0'; p++) {
+        unsigned digit;
+        if (*p < '0' || *p > '9') {
+            goto refuse;
+        }
+        digit = (unsigned)(*p - '0');
+        if (n > (UINT32_MAX - digit) / 10u) {
+            goto refuse;
+        }
+        n = n * 10u + digit;
+    }
+    if (n == 0) {
+        goto refuse;
+    }
+    *out = n;
+    return;
+
+refuse:
+    fprintf(stderr, "error: environment variable %s is \"%s\", not %s from 1 to %lu\n", name,
+            value, what, (unsigned long)UINT32_MAX);
+    *bad = 1;
+}
+
 int example_read_env(example_env *env)
 {
     int missing = 0;
+    int bad = 0;
 
     /* Check every variable before giving up, so one run lists everything to fix. */
     env->endpoint = required_env("OSS_ENDPOINT", &missing);
@@ -48,9 +88,15 @@ int example_read_env(example_env *env)
         fprintf(stderr,
                 "set OSS_ENDPOINT, OSS_BUCKET, OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"
                 " (and OSS_SESSION_TOKEN, OSS_REGION when needed)\n");
-        return -1;
     }
-    return 0;
+
+    /* Optional tuning, checked even when something above is missing, for the same reason. */
+    tuning_env("OSSLIVE_TIMEOUT_MS", "a number of milliseconds", &env->request_timeout_ms, &bad);
+    tuning_env("OSSLIVE_CONNECT_TIMEOUT_MS", "a number of milliseconds", &env->connect_timeout_ms,
+               &bad);
+    tuning_env("OSSLIVE_MAX_ATTEMPTS", "a number of attempts", &env->max_attempts, &bad);
+    tuning_env("OSSLIVE_DEADLINE_MS", "a number of milliseconds", &env->deadline_ms, &bad);
+    return (missing || bad) ? -1 : 0;
 }
 
 int example_client_new(const example_env *env, osslive_client **client_out, osslive_error **err)
@@ -85,6 +131,32 @@ int example_client_new(const example_env *env, osslive_client **client_out, ossl
                                             env->session_token, err);
     if (status != OSSLIVE_OK) {
         goto cleanup;
+    }
+    /* The tuning variables: each left at the library's default unless set. */
+    if (env->request_timeout_ms != 0 || env->connect_timeout_ms != 0) {
+        status = osslive_config_set_timeouts_ms(
+            config,
+            env->connect_timeout_ms != 0 ? env->connect_timeout_ms
+                                         : EXAMPLE_DEFAULT_CONNECT_TIMEOUT_MS,
+            env->request_timeout_ms != 0 ? env->request_timeout_ms
+                                         : EXAMPLE_DEFAULT_REQUEST_TIMEOUT_MS,
+            err);
+        if (status != OSSLIVE_OK) {
+            goto cleanup;
+        }
+    }
+    if (env->max_attempts != 0) {
+        status = osslive_config_set_retry(config, env->max_attempts,
+                                          EXAMPLE_DEFAULT_RETRY_BASE_DELAY_MS, err);
+        if (status != OSSLIVE_OK) {
+            goto cleanup;
+        }
+    }
+    if (env->deadline_ms != 0) {
+        status = osslive_config_set_deadline_ms(config, env->deadline_ms, err);
+        if (status != OSSLIVE_OK) {
+            goto cleanup;
+        }
     }
     status = osslive_client_new(config, client_out, err);
 

@@ -18,8 +18,21 @@
 #define EXAMPLE_EXIT_USAGE 2
 
 /*
+ * The library's defaults (see osslive.h), used for the half of a pair of settings
+ * that is not given: osslive_config_set_timeouts_ms sets both timeouts at once, and
+ * osslive_config_set_retry the attempts and the first backoff together.
+ */
+#define EXAMPLE_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define EXAMPLE_DEFAULT_REQUEST_TIMEOUT_MS 30000u
+#define EXAMPLE_DEFAULT_RETRY_BASE_DELAY_MS 200u
+
+/*
  * Where and as whom to connect, read from the environment. The strings belong to
  * the environment (getenv), so they need no freeing.
+ *
+ * The tuning fields are optional and 0 when their variable is unset or empty, which
+ * keeps the library's default. When set, each must be a whole number from 1 to
+ * 4294967295 written with digits only (no sign, no spaces, no unit).
  */
 typedef struct example_env {
     const char *endpoint;          /* OSS_ENDPOINT, required */
@@ -28,17 +41,23 @@ typedef struct example_env {
     const char *access_key_secret; /* OSS_ACCESS_KEY_SECRET, required */
     const char *session_token;     /* OSS_SESSION_TOKEN, NULL unless STS credentials */
     const char *region;            /* OSS_REGION, NULL to let osslive derive it */
+    uint32_t request_timeout_ms;   /* OSSLIVE_TIMEOUT_MS: one request (default 30000) */
+    uint32_t connect_timeout_ms;   /* OSSLIVE_CONNECT_TIMEOUT_MS: connecting (default 10000) */
+    uint32_t max_attempts;         /* OSSLIVE_MAX_ATTEMPTS: per call, first included (default 3) */
+    uint32_t deadline_ms;          /* OSSLIVE_DEADLINE_MS: one call, all attempts (default 60000) */
 } example_env;
 
 /*
- * Fills env from the environment. Returns 0, or prints every missing variable to
- * stderr and returns -1 (the caller then exits with EXAMPLE_EXIT_USAGE).
+ * Fills env from the environment. Returns 0, or prints every missing or malformed
+ * variable to stderr, naming it, and returns -1 (the caller then exits with
+ * EXAMPLE_EXIT_USAGE).
  */
 int example_read_env(example_env *env);
 
 /*
- * Builds a client from env. Returns an OSSLIVE_* status; on failure *err may hold
- * the details (print them with example_print_error).
+ * Builds a client from env, applying the tuning variables that are set. Returns an
+ * OSSLIVE_* status; on failure *err may hold the details (print them with
+ * example_print_error).
  */
 int example_client_new(const example_env *env, osslive_client **client_out, osslive_error **err);
 
