@@ -141,10 +141,10 @@ impl fmt::Display for Error {
                 snippet,
                 request_id,
             } => {
-                write!(
-                    f,
-                    "invalid response ({status}): {reason}; body starts {snippet:?}"
-                )?;
+                write!(f, "invalid response ({status}): {reason}")?;
+                if !snippet.is_empty() {
+                    write!(f, "; body starts {snippet:?}")?;
+                }
                 if let Some(id) = request_id {
                     write!(f, " [request id {id}]")?;
                 }
