@@ -27,6 +27,8 @@ pub mod credentials;
 pub mod encoding;
 pub mod error;
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 mod retry;
 pub mod signing;

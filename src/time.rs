@@ -161,6 +161,10 @@ pub fn v4_datetime(t: SystemTime) -> String {
 
 /// Parses the compact form `20160824T111128Z`.
 pub fn parse_v4_datetime(s: &str) -> Option<SystemTime> {
+    // Byte offsets below slice the string: only ASCII keeps them on char boundaries.
+    if !s.is_ascii() {
+        return None;
+    }
     let b = s.as_bytes();
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return None;
@@ -302,6 +306,18 @@ mod tests {
             parse_iso8601("2016-08-24T11:11:28+00:00"),
             Some(from_unix_seconds(VECTOR_UNIX))
         );
+    }
+
+    #[test]
+    fn refuses_non_ascii_v4_datetimes_without_panicking() {
+        // Found by fuzzing: 16 bytes with a multi-byte character used to panic on slicing.
+        for s in [
+            "20160824T111\u{65f}8Z",
+            "82264\u{28e}0T111262Z",
+            "200\u{fffd}81T311128Z",
+        ] {
+            assert_eq!(parse_v4_datetime(s), None, "{s:?}");
+        }
     }
 
     #[test]

@@ -19,6 +19,9 @@ use crate::rtmp_auth::{self, is_path_style_host, split_host_port};
 use crate::store::Store;
 use crate::xml;
 
+/// The admin clock endpoint refuses offsets beyond a century.
+const MAX_CLOCK_OFFSET_SECS: u64 = 100 * 366 * 86_400;
+
 /// Receives one line per request; never given a secret.
 pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -34,10 +37,13 @@ impl Clock {
     pub fn now(&self) -> SystemTime {
         let offset = self.offset_secs.load(Ordering::Relaxed);
         let now = SystemTime::now();
+        let shift = Duration::from_secs(offset.unsigned_abs());
+        // An offset beyond what SystemTime can represent leaves the clock unshifted
+        // rather than panicking in every later request.
         if offset >= 0 {
-            now + Duration::from_secs(offset.unsigned_abs())
+            now.checked_add(shift).unwrap_or(now)
         } else {
-            now - Duration::from_secs(offset.unsigned_abs())
+            now.checked_sub(shift).unwrap_or(now)
         }
     }
 
@@ -491,7 +497,16 @@ impl App {
                 Ok(Response::new(204))
             }
             ("POST", "/_emulator/clock") => {
-                self.clock.set_offset(number("offset")?);
+                let offset = number("offset")?;
+                if offset.unsigned_abs() > MAX_CLOCK_OFFSET_SECS {
+                    return Err(OssError::invalid_argument_message(
+                        "offset",
+                        format!(
+                            "offset= must be within ±{MAX_CLOCK_OFFSET_SECS} seconds (100 years)."
+                        ),
+                    ));
+                }
+                self.clock.set_offset(offset);
                 Ok(text(&format!(
                     "{}\n",
                     osslive::time::http_date(self.clock.now())
@@ -551,7 +566,25 @@ impl App {
                     None => 1,
                     Some(_) => number("count")?.clamp(0, 100_000),
                 };
-                let step_ms = (duration * 1000.0).round() as i64;
+                let out_of_range = || {
+                    OssError::invalid_argument_message(
+                        "start",
+                        "start=, duration= and count= put fragments beyond the year 10000.",
+                    )
+                };
+                // Milliseconds up to the year 10000, so times stay representable.
+                const MAX_MS: i64 = 253_402_300_800_000;
+                let step_ms = (duration * 1000.0).round();
+                if !(0.0..=MAX_MS as f64).contains(&step_ms) || !(0..=MAX_MS).contains(&start_ms) {
+                    return Err(out_of_range());
+                }
+                let step_ms = step_ms as i64;
+                let last_ms = (count.max(1) - 1)
+                    .checked_mul(step_ms)
+                    .and_then(|span| span.checked_add(start_ms))
+                    .filter(|last| *last <= MAX_MS)
+                    .ok_or_else(out_of_range)?;
+                debug_assert!(last_ms >= start_ms);
                 let fragments = (0..count)
                     .map(|i| {
                         let at_ms = start_ms + i * step_ms;

@@ -21,6 +21,8 @@ pub mod auth;
 mod emulator;
 pub mod error;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod model;
 pub mod persist;

@@ -33,6 +33,8 @@ pub fn escape_text(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            // A raw CR would be normalised to LF by every XML parser (found by fuzzing).
+            '\r' => out.push_str("&#13;"),
             _ => out.push(c),
         }
     }

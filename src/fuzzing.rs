@@ -1,0 +1,103 @@
+//! Entry points for the fuzz targets in `fuzz/`; **for fuzzing only, not API**.
+//!
+//! The response parsers live in a crate-private module so that they can change freely;
+//! the fuzz targets are a separate crate and need to call them directly, without a
+//! server and a client around them. This module re-exports them as thin wrappers whose
+//! results use only public types. It is `#[doc(hidden)]`, carries no semver promise and
+//! may change or disappear with any release: do not call it from anything but a fuzz
+//! target or a regression test of a fuzz finding.
+
+use crate::models::{
+    CreateLiveChannelResult, ListLiveChannelResult, LiveChannelConfiguration, LiveChannelHistory,
+    LiveChannelInfo, LiveChannelStat,
+};
+use crate::xml;
+
+pub use crate::encoding::{percent_decode, percent_encode};
+pub use crate::time::{
+    http_date, iso8601, parse_http_date, parse_iso8601, parse_v4_datetime, v4_datetime,
+};
+
+/// Why a body was refused, as the client would report it in `Error::InvalidResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlFailure {
+    /// What was wrong with the body.
+    pub reason: String,
+    /// The start of the body, one line, as shown to the user.
+    pub snippet: String,
+}
+
+impl From<xml::XmlError> for XmlFailure {
+    fn from(e: xml::XmlError) -> Self {
+        XmlFailure {
+            reason: e.reason,
+            snippet: e.snippet,
+        }
+    }
+}
+
+/// The fields of an OSS `Error` document, as the client reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorFields {
+    /// `Code`, never empty.
+    pub code: String,
+    /// `Message`, empty when absent.
+    pub message: String,
+    /// `RequestId`.
+    pub request_id: Option<String>,
+    /// `HostId`.
+    pub host_id: Option<String>,
+    /// `EC`.
+    pub ec: Option<String>,
+}
+
+/// Reads a PutLiveChannel answer (`CreateLiveChannelResult`).
+pub fn parse_create_result(body: &[u8]) -> Result<CreateLiveChannelResult, XmlFailure> {
+    xml::parse_create_result(body).map_err(XmlFailure::from)
+}
+
+/// Reads a GetLiveChannelInfo answer (`LiveChannelConfiguration`).
+pub fn parse_channel_info(body: &[u8]) -> Result<LiveChannelInfo, XmlFailure> {
+    xml::parse_channel_info(body).map_err(XmlFailure::from)
+}
+
+/// Reads a ListLiveChannel page (`ListLiveChannelResult`).
+pub fn parse_list(body: &[u8]) -> Result<ListLiveChannelResult, XmlFailure> {
+    xml::parse_list(body).map_err(XmlFailure::from)
+}
+
+/// Reads a GetLiveChannelStat answer (`LiveChannelStat`).
+pub fn parse_stat(body: &[u8]) -> Result<LiveChannelStat, XmlFailure> {
+    xml::parse_stat(body).map_err(XmlFailure::from)
+}
+
+/// Reads a GetLiveChannelHistory answer (`LiveChannelHistory`).
+pub fn parse_history(body: &[u8]) -> Result<LiveChannelHistory, XmlFailure> {
+    xml::parse_history(body).map_err(XmlFailure::from)
+}
+
+/// Reads an OSS `Error` document from a failed answer's body; `None` when it is not one.
+pub fn parse_error(body: &[u8]) -> Option<ErrorFields> {
+    xml::parse_error(body).map(|doc| ErrorFields {
+        code: doc.code,
+        message: doc.message,
+        request_id: doc.request_id,
+        host_id: doc.host_id,
+        ec: doc.ec,
+    })
+}
+
+/// Reads the `Error` document OSS puts base64-encoded in the `x-oss-err` header when the
+/// body is empty: the same decoding as the transport does before [`parse_error`].
+pub fn parse_error_header(value: &str) -> Option<ErrorFields> {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    parse_error(&decoded)
+}
+
+/// The PutLiveChannel body the client sends for `cfg`.
+pub fn write_configuration(cfg: &LiveChannelConfiguration) -> String {
+    xml::write_configuration(cfg)
+}
