@@ -371,20 +371,9 @@ impl Iterator for LiveChannelIter {
                     return Some(Err(e));
                 }
             };
-            // A truncated page without NextMarker continues after its last name; one
-            // with neither would loop forever, so it ends the walk.
-            let next = page
-                .next_marker
-                .clone()
-                .filter(|m| !m.is_empty())
-                .or_else(|| page.channels.last().map(|c| c.name.clone()));
-            match next {
-                Some(marker)
-                    if page.is_truncated && Some(&marker) != self.options.marker.as_ref() =>
-                {
-                    self.options.marker = Some(marker);
-                }
-                _ => self.done = true,
+            match page.continuation_marker(self.options.marker.as_deref()) {
+                Some(marker) => self.options.marker = Some(marker),
+                None => self.done = true,
             }
             self.page = page.channels.into_iter();
         }

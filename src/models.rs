@@ -184,6 +184,25 @@ pub struct ListLiveChannelResult {
     pub request_id: Option<String>,
 }
 
+impl ListLiveChannelResult {
+    /// Where the page after this one starts, or `None` when this is the last page.
+    ///
+    /// A truncated page without `NextMarker` continues after its last name; one with
+    /// neither, or one that would ask for the page it came from (`asked_marker`) again,
+    /// ends the walk instead of looping.
+    pub fn continuation_marker(&self, asked_marker: Option<&str>) -> Option<String> {
+        if !self.is_truncated {
+            return None;
+        }
+        self.next_marker
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .or_else(|| self.channels.last().map(|c| c.name.as_str()))
+            .filter(|next| Some(*next) != asked_marker)
+            .map(str::to_owned)
+    }
+}
+
 /// The live state of a channel in GetLiveChannelStat: `Idle`, `Live` or `Disabled`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveStatus {

@@ -202,20 +202,9 @@ pub unsafe extern "C" fn osslive_channel_pager_next(
                 return Ok(());
             }
             let page = pager.bucket.list_live_channel(&pager.options)?;
-            // A truncated page without NextMarker continues after its last name; one with
-            // neither, or one that would ask for the same page again, ends the walk.
-            let next = page
-                .next_marker
-                .clone()
-                .filter(|m| !m.is_empty())
-                .or_else(|| page.channels.last().map(|c| c.name.clone()));
-            match next {
-                Some(marker)
-                    if page.is_truncated && Some(&marker) != pager.options.marker.as_ref() =>
-                {
-                    pager.options.marker = Some(marker);
-                }
-                _ => pager.done = true,
+            match page.continuation_marker(pager.options.marker.as_deref()) {
+                Some(marker) => pager.options.marker = Some(marker),
+                None => pager.done = true,
             }
             let first = !pager.started;
             pager.started = true;
