@@ -1,8 +1,11 @@
 //! One signed request over the client's connection pool, and its answer turned into
 //! bytes or an [`Error`].
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
@@ -16,12 +19,35 @@ use crate::error::{Error, ServiceError};
 use crate::signing::{RequestToSign, v1, v4};
 use crate::{credentials, xml};
 
-/// Resolves names listed with `ClientBuilder::resolve` to their fixed address and
-/// everything else through the system resolver.
+/// Idle keep-alive connections a client keeps (all to its one endpoint).
+const MAX_IDLE_CONNECTIONS: usize = 32;
+
+/// How long a name lookup is reused: short enough to follow DNS changes, long enough
+/// that a busy client does not look the endpoint up on every request.
+const NAME_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Resolves names listed with `ClientBuilder::resolve` to their fixed address, IP
+/// literals to themselves, and other names through the system resolver, keeping each
+/// answer for [`NAME_CACHE_TTL`].
+///
+/// ureq asks the resolver before every request, even one that reuses a pooled
+/// connection, and its system resolver starts a thread per lookup when timeouts are set:
+/// measured at 45 % of a loopback call (BENCHMARKS.md) before these shortcuts.
 #[derive(Debug)]
 struct OverrideResolver {
     table: Vec<(String, SocketAddr)>,
     system: DefaultResolver,
+    cache: Mutex<HashMap<(String, u16), (Instant, ResolvedSocketAddrs)>>,
+}
+
+impl OverrideResolver {
+    fn new(table: Vec<(String, SocketAddr)>) -> Self {
+        OverrideResolver {
+            table,
+            system: DefaultResolver::default(),
+            cache: Mutex::default(),
+        }
+    }
 }
 
 impl Resolver for OverrideResolver {
@@ -31,20 +57,45 @@ impl Resolver for OverrideResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if let Some(host) = uri.host().map(str::to_ascii_lowercase) {
-            let fixed = self.table.iter().find(|(name, _)| {
-                host == *name
-                    || host
-                        .strip_suffix(name.as_str())
-                        .is_some_and(|sub| sub.ends_with('.'))
-            });
-            if let Some((_, addr)) = fixed {
-                let mut addrs = self.empty();
-                addrs.push(*addr);
-                return Ok(addrs);
+        let Some(host) = uri.host().map(str::to_ascii_lowercase) else {
+            return self.system.resolve(uri, config, timeout);
+        };
+        let fixed = self.table.iter().find(|(name, _)| {
+            host == *name
+                || host
+                    .strip_suffix(name.as_str())
+                    .is_some_and(|sub| sub.ends_with('.'))
+        });
+        if let Some((_, addr)) = fixed {
+            let mut addrs = self.empty();
+            addrs.push(*addr);
+            return Ok(addrs);
+        }
+        let https = uri.scheme_str() == Some("https");
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        if let Ok(ip) = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            let mut addrs = self.empty();
+            addrs.push(SocketAddr::new(ip, port));
+            return Ok(addrs);
+        }
+        let key = (host, port);
+        let now = Instant::now();
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, addrs)) = cache.get(&key) {
+            if now.duration_since(*at) < NAME_CACHE_TTL {
+                return Ok(addrs.clone());
             }
         }
-        self.system.resolve(uri, config, timeout)
+        // Not holding the lock during the lookup: one slow name must not stall others.
+        drop(cache);
+        let addrs = self.system.resolve(uri, config, timeout)?;
+        cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.insert(key, (now, addrs.clone()));
+        Ok(addrs)
     }
 }
 
@@ -75,14 +126,16 @@ pub(crate) fn agent(
         .user_agent(user_agent)
         // OSS answers LiveChannel calls directly; a redirect would mean a wrong endpoint.
         .max_redirects(0)
+        // One client is shared by an encoder's threads: keep a connection per thread
+        // rather than ureq's default of 3 per host, which made 8 threads open a new
+        // connection for one call in eight (BENCHMARKS.md).
+        .max_idle_connections(MAX_IDLE_CONNECTIONS)
+        .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
         .build();
     ureq::Agent::with_parts(
         config,
         DefaultConnector::default(),
-        OverrideResolver {
-            table: resolve,
-            system: DefaultResolver::default(),
-        },
+        OverrideResolver::new(resolve),
     )
 }
 
