@@ -9,8 +9,9 @@ use crate::app::{App, RequestLog};
 use crate::auth::{AccessKey, Authority};
 use crate::error::OssError;
 use crate::faults::Fault;
-use crate::http::{Limits, Server};
+use crate::http::{Limits, RtmpHandler, Server};
 use crate::model::{Fragment, LiveSession};
+use crate::rtmp::Ingest;
 use crate::store::Store;
 use crate::tls::{TlsAcceptor, TlsIdentity};
 
@@ -31,6 +32,8 @@ pub struct Config {
     pub limits: Limits,
     /// Serve HTTPS with this certificate and key instead of plain HTTP.
     pub tls: Option<TlsIdentity>,
+    /// An extra listener serving RTMP only (RTMP is always served on `listen` too).
+    pub rtmp_listen: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Config {
             .field("request_log", &self.request_log.is_some())
             .field("limits", &self.limits)
             .field("tls", &self.tls)
+            .field("rtmp_listen", &self.rtmp_listen)
             .finish()
     }
 }
@@ -65,6 +69,7 @@ impl Config {
             request_log: None,
             limits: Limits::default(),
             tls: None,
+            rtmp_listen: None,
         }
     }
 
@@ -89,6 +94,13 @@ impl Config {
     /// Keep channels in this directory across restarts.
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Config {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Also serve RTMP pushes on this address (port 0 picks one), for tools that leave the
+    /// port out of `rtmp://` URLs (1935). Pushes are always served on the HTTP port too.
+    pub fn rtmp_listen(mut self, addr: SocketAddr) -> Config {
+        self.rtmp_listen = Some(addr);
         self
     }
 
@@ -124,6 +136,7 @@ impl Config {
 pub struct Emulator {
     app: Arc<App>,
     server: Option<Server>,
+    rtmp_server: Option<Server>,
     https: bool,
 }
 
@@ -160,15 +173,34 @@ impl Emulator {
         ));
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let rtmp_listener = match config.rtmp_listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .map_err(|e| format!("cannot listen for RTMP on {addr}: {e}"))?,
+            ),
+            None => None,
+        };
         let https = tls.is_some();
-        let server = match tls {
-            Some(tls) => Server::start_tls(listener, app.clone(), config.limits, tls),
-            None => Server::start(listener, app.clone(), config.limits),
-        }
+        let ingest: Arc<dyn RtmpHandler> = Arc::new(Ingest::new(Arc::clone(&app)));
+        let server = Server::start_shared(
+            listener,
+            app.clone(),
+            config.limits,
+            tls,
+            Arc::clone(&ingest),
+        )
         .map_err(|e| format!("cannot start the server: {e}"))?;
+        let rtmp_server = match rtmp_listener {
+            Some(listener) => Some(
+                Server::start_rtmp(listener, ingest, config.limits)
+                    .map_err(|e| format!("cannot start the RTMP server: {e}"))?,
+            ),
+            None => None,
+        };
         Ok(Emulator {
             app,
             server: Some(server),
+            rtmp_server,
             https,
         })
     }
@@ -179,6 +211,11 @@ impl Emulator {
             .as_ref()
             .map(Server::local_addr)
             .expect("server runs until drop")
+    }
+
+    /// The address of the extra RTMP-only listener ([`Config::rtmp_listen`]), if any.
+    pub fn rtmp_addr(&self) -> Option<SocketAddr> {
+        self.rtmp_server.as_ref().map(Server::local_addr)
     }
 
     /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when serving HTTPS: what a
@@ -240,18 +277,24 @@ impl Emulator {
         self.app.store.add_fragments(bucket, channel, fragments)
     }
 
-    /// Stops accepting connections and waits for the accept loop to end.
+    /// Stops accepting connections, cuts publishers off and waits for the accept loops to end.
     pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(server) = self.rtmp_server.take() {
+            server.shutdown();
+        }
         if let Some(server) = self.server.take() {
             server.shutdown();
         }
+        self.app.store.kick_all();
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.shutdown();
-        }
+        self.stop();
     }
 }

@@ -157,6 +157,14 @@ pub trait Handler: Send + Sync + 'static {
     fn bad_request(&self, peer: SocketAddr, problem: &BadRequest) -> Response;
 }
 
+/// Serves connections that speak RTMP instead of HTTP (their first byte is `0x03`, the RTMP
+/// version; HTTP starts with a letter and TLS with `0x16`).
+pub trait RtmpHandler: Send + Sync + 'static {
+    /// Serves one RTMP connection until it ends; nothing has been read from `stream` yet.
+    /// The server closes the socket when this returns.
+    fn serve(&self, stream: &TcpStream, peer: SocketAddr);
+}
+
 /// Why a request was refused before reaching [`Handler::handle`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadRequest {
@@ -311,7 +319,12 @@ impl Server {
         handler: Arc<dyn Handler>,
         limits: Limits,
     ) -> io::Result<Server> {
-        Server::spawn(listener, handler, limits, None)
+        let routes = Routes {
+            http: Some(handler),
+            tls: None,
+            rtmp: None,
+        };
+        Server::spawn(listener, routes, limits)
     }
 
     /// Like [`start`](Self::start), serving HTTPS: each connection first completes a TLS
@@ -322,15 +335,48 @@ impl Server {
         limits: Limits,
         tls: TlsAcceptor,
     ) -> io::Result<Server> {
-        Server::spawn(listener, handler, limits, Some(Arc::new(tls)))
+        let routes = Routes {
+            http: Some(handler),
+            tls: Some(Arc::new(tls)),
+            rtmp: None,
+        };
+        Server::spawn(listener, routes, limits)
     }
 
-    fn spawn(
+    /// Like [`start`](Self::start) (or [`start_tls`](Self::start_tls) with `tls`), sharing
+    /// the port with RTMP: each connection's first byte is peeked (waiting at most
+    /// [`Limits::idle_timeout`]) and a connection starting with `0x03` goes to `rtmp`.
+    pub fn start_shared(
         listener: TcpListener,
         handler: Arc<dyn Handler>,
         limits: Limits,
-        tls: Option<Arc<TlsAcceptor>>,
+        tls: Option<TlsAcceptor>,
+        rtmp: Arc<dyn RtmpHandler>,
     ) -> io::Result<Server> {
+        let routes = Routes {
+            http: Some(handler),
+            tls: tls.map(Arc::new),
+            rtmp: Some(rtmp),
+        };
+        Server::spawn(listener, routes, limits)
+    }
+
+    /// Serves only RTMP on `listener`: every connection goes to `rtmp`.
+    pub fn start_rtmp(
+        listener: TcpListener,
+        rtmp: Arc<dyn RtmpHandler>,
+        limits: Limits,
+    ) -> io::Result<Server> {
+        let routes = Routes {
+            http: None,
+            tls: None,
+            rtmp: Some(rtmp),
+        };
+        Server::spawn(listener, routes, limits)
+    }
+
+    fn spawn(listener: TcpListener, routes: Routes, limits: Limits) -> io::Result<Server> {
+        let routes = Arc::new(routes);
         let local_addr = listener.local_addr()?;
         listener.set_nonblocking(false)?;
         let shared = Arc::new(Shared {
@@ -343,7 +389,7 @@ impl Server {
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
             .name("osslive-http-accept".into())
-            .spawn(move || accept_loop(listener, handler, limits, tls, accept_shared))?;
+            .spawn(move || accept_loop(listener, routes, limits, accept_shared))?;
         Ok(Server {
             local_addr,
             shared,
@@ -496,13 +542,20 @@ impl Drop for ConnGuard {
     }
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    handler: Arc<dyn Handler>,
-    limits: Limits,
+/// Where the connections of one listener go.
+struct Routes {
+    /// HTTP(S) requests; `None` on an RTMP-only listener.
+    http: Option<Arc<dyn Handler>>,
+    /// Serve HTTPS rather than HTTP.
     tls: Option<Arc<TlsAcceptor>>,
-    shared: Arc<Shared>,
-) {
+    /// RTMP connections; `None` when the listener serves HTTP only.
+    rtmp: Option<Arc<dyn RtmpHandler>>,
+}
+
+/// The first byte of every RTMP connection (the protocol version).
+const RTMP_VERSION: u8 = 0x03;
+
+fn accept_loop(listener: TcpListener, routes: Arc<Routes>, limits: Limits, shared: Arc<Shared>) {
     loop {
         let accepted = listener.accept();
         if shared.stopping.load(Ordering::SeqCst) {
@@ -514,15 +567,12 @@ fn accept_loop(
                 let Some(guard) = shared.register(&stream, limits.max_connections) else {
                     continue;
                 };
-                let handler = Arc::clone(&handler);
-                let tls = tls.clone();
+                let routes = Arc::clone(&routes);
                 // If the thread cannot be spawned the closure is dropped, which closes the
                 // stream and frees the slot; the client sees a closed connection.
                 let _ = thread::Builder::new()
                     .name("osslive-http-conn".into())
-                    .spawn(move || {
-                        handle_connection(stream, peer, &handler, &limits, tls.as_deref(), guard)
-                    });
+                    .spawn(move || route_connection(stream, peer, &routes, &limits, guard));
             }
             Err(e) => match e.kind() {
                 io::ErrorKind::Interrupted
@@ -532,6 +582,61 @@ fn accept_loop(
                 _ => thread::sleep(Duration::from_millis(10)),
             },
         }
+    }
+}
+
+/// Hands a new connection to HTTP or RTMP, after its first byte when the port is shared.
+fn route_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    routes: &Routes,
+    limits: &Limits,
+    guard: ConnGuard,
+) {
+    let rtmp = match (&routes.http, &routes.rtmp) {
+        (Some(http), None) => {
+            return handle_connection(stream, peer, http, limits, routes.tls.as_deref(), guard);
+        }
+        (Some(http), Some(rtmp)) => match first_byte(&stream, limits, &guard) {
+            Some(RTMP_VERSION) => rtmp,
+            Some(_) => {
+                return handle_connection(stream, peer, http, limits, routes.tls.as_deref(), guard);
+            }
+            // Silent until the idle timeout, closed, or the server is stopping.
+            None => return,
+        },
+        (None, Some(rtmp)) => rtmp,
+        (None, None) => return,
+    };
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    rtmp.serve(&stream, peer);
+    // As in handle_connection: the registry's duplicate must go before our socket closes.
+    drop(guard);
+    drop(stream);
+}
+
+/// Peeks at the first byte of a connection without consuming it, waiting at most the idle
+/// timeout (a waiting connection counts as idle, so shutdown interrupts it).
+fn first_byte(stream: &TcpStream, limits: &Limits, guard: &ConnGuard) -> Option<u8> {
+    if limits.idle_timeout.is_zero() || stream.set_read_timeout(Some(limits.idle_timeout)).is_err()
+    {
+        return None;
+    }
+    if !guard.enter_idle() {
+        return None;
+    }
+    let mut byte = [0u8; 1];
+    let peeked = loop {
+        match stream.peek(&mut byte) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other,
+        }
+    };
+    guard.leave_idle();
+    match peeked {
+        Ok(1) => Some(byte[0]),
+        _ => None,
     }
 }
 

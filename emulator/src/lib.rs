@@ -27,6 +27,7 @@ pub mod http;
 pub mod model;
 pub mod persist;
 pub mod playlist;
+pub mod rtmp;
 pub mod rtmp_auth;
 pub mod store;
 pub mod tls;

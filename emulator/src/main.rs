@@ -21,6 +21,8 @@ OPTIONS:
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
     --region REGION            region V4 signatures must name [default: cn-hangzhou]
     --data-dir DIR             keep channels here across restarts [default: in memory]
+    --rtmp-listen ADDR         also serve RTMP pushes here (e.g. 127.0.0.1:1935); they are
+                               always served on the --listen port too
     --tls-cert FILE            serve HTTPS with this PEM certificate chain (server first);
                                needs --tls-key
     --tls-key FILE             the PEM private key of --tls-cert
@@ -32,7 +34,7 @@ OPTIONS:
     -V, --version              print the version
 
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
---tls-cert); each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
+--tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
 OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
@@ -40,6 +42,7 @@ POST /_emulator/check-rtmp-url. See emulator/README.md.";
 
 struct Args {
     listen: SocketAddr,
+    rtmp_listen: Option<SocketAddr>,
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     tokens: Vec<String>,
@@ -55,6 +58,7 @@ struct Args {
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut args = Args {
         listen: SocketAddr::from(([127, 0, 0, 1], 9100)),
+        rtmp_listen: None,
         access_key_id: std::env::var("OSS_ACCESS_KEY_ID")
             .ok()
             .filter(|v| !v.is_empty()),
@@ -100,6 +104,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     format!("--listen {v:?}: expected IP:PORT, e.g. 127.0.0.1:9100")
                 })?;
             }
+            "--rtmp-listen" => {
+                let v = value()?;
+                args.rtmp_listen = Some(v.parse().map_err(|_| {
+                    format!("--rtmp-listen {v:?}: expected IP:PORT, e.g. 127.0.0.1:1935")
+                })?);
+            }
             "--access-key-id" => args.access_key_id = Some(value()?),
             "--access-key-secret" => args.access_key_secret = Some(value()?),
             "--security-token" => args.tokens.push(value()?),
@@ -137,6 +147,9 @@ fn run() -> Result<(), String> {
     for bucket in args.buckets {
         config = config.bucket(bucket);
     }
+    if let Some(addr) = args.rtmp_listen {
+        config = config.rtmp_listen(addr);
+    }
     if let Some(dir) = args.data_dir {
         config = config.data_dir(dir);
     }
@@ -166,6 +179,9 @@ fn run() -> Result<(), String> {
         emulator.endpoint()
     )
     .map_err(|e| e.to_string())?;
+    if let Some(addr) = emulator.rtmp_addr() {
+        writeln!(stdout, "osslive-emulator rtmp on rtmp://{addr}").map_err(|e| e.to_string())?;
+    }
     stdout.flush().map_err(|e| e.to_string())?;
     loop {
         std::thread::park();

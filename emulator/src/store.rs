@@ -1,7 +1,8 @@
 //! The emulator's state: buckets, their channels and the objects ingest and VOD write,
 //! with the LiveChannel semantics of OSS (status rules, live sessions, history, VOD).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::{Shutdown, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
@@ -37,6 +38,39 @@ pub struct ChannelPage {
 struct State {
     buckets: BTreeMap<String, BucketState>,
     objects: BTreeMap<(String, String), StoredObject>,
+    /// The publisher of each live channel, by (bucket, channel).
+    publishers: HashMap<(String, String), Publisher>,
+    /// The id the next push gets.
+    next_push_id: u64,
+}
+
+/// Who pushes to a live channel right now.
+struct Publisher {
+    /// Tells this push from a later one on the same channel.
+    id: u64,
+    /// A duplicate of the publisher's socket, shut down to cut the push off.
+    kick: Option<TcpStream>,
+}
+
+impl State {
+    /// Forgets the publisher of a channel whose session just ended and cuts its socket.
+    fn drop_publisher(&mut self, bucket: &str, name: &str) {
+        if let Some(publisher) = self
+            .publishers
+            .remove(&(bucket.to_owned(), name.to_owned()))
+        {
+            if let Some(stream) = publisher.kick {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+    }
+
+    /// Whether push `id` is the one live on the channel.
+    fn is_current(&self, bucket: &str, name: &str, id: u64) -> bool {
+        self.publishers
+            .get(&(bucket.to_owned(), name.to_owned()))
+            .is_some_and(|p| p.id == id)
+    }
 }
 
 /// All the emulator's data behind one lock; operations are short, so one lock is plenty.
@@ -69,7 +103,7 @@ impl Store {
         Ok(Store {
             state: Mutex::new(State {
                 buckets: buckets_state,
-                objects: BTreeMap::new(),
+                ..State::default()
             }),
             served_buckets: (!buckets.is_empty()).then(|| buckets.iter().cloned().collect()),
             data_file,
@@ -205,11 +239,12 @@ impl Store {
     ) -> Result<(), OssError> {
         let mut state = self.lock();
         let channel = Self::channel_mut(&mut state, bucket, name)?;
-        if status == ChannelStatus::Disabled {
-            end_session(channel, now);
-        }
+        let ended = status == ChannelStatus::Disabled && end_session(channel, now);
         channel.config.status = status;
         channel.last_modified = now;
+        if ended {
+            state.drop_publisher(bucket, name);
+        }
         self.save(&state)
     }
 
@@ -234,6 +269,21 @@ impl Store {
         name: &str,
         session: LiveSession,
     ) -> Result<(), OssError> {
+        self.start_push(bucket, name, session, None).map(|_| ())
+    }
+
+    /// Like [`begin_publish`](Self::begin_publish), for a real publisher: returns the push's
+    /// id, which [`update_push`](Self::update_push) and [`end_push`](Self::end_push) take so
+    /// that a push that ends late cannot touch a newer one. `kick` is a duplicate of the
+    /// publisher's socket; it is shut down when the session ends from outside (the channel is
+    /// disabled, the admin endpoint ends it, the emulator stops).
+    pub fn start_push(
+        &self,
+        bucket: &str,
+        name: &str,
+        session: LiveSession,
+        kick: Option<TcpStream>,
+    ) -> Result<u64, OssError> {
         let mut state = self.lock();
         let channel = Self::channel_mut(&mut state, bucket, name)?;
         if channel.config.status == ChannelStatus::Disabled {
@@ -243,7 +293,65 @@ impl Store {
             return Err(OssError::channel_still_live(name));
         }
         channel.live = Some(session);
+        state.next_push_id += 1;
+        let id = state.next_push_id;
+        state
+            .publishers
+            .insert((bucket.to_owned(), name.to_owned()), Publisher { id, kick });
+        Ok(id)
+    }
+
+    /// Updates the session of push `id`; does nothing when another push (or none) is live.
+    pub fn update_push(
+        &self,
+        bucket: &str,
+        name: &str,
+        id: u64,
+        update: impl FnOnce(&mut LiveSession),
+    ) -> Result<(), OssError> {
+        let mut state = self.lock();
+        if !state.is_current(bucket, name, id) {
+            return Ok(());
+        }
+        let channel = Self::channel_mut(&mut state, bucket, name)?;
+        if let Some(session) = channel.live.as_mut() {
+            update(session);
+        }
         Ok(())
+    }
+
+    /// Push `id` ends: its session becomes a history record, unless it was already ended
+    /// (and maybe replaced by a newer push). Returns whether it was still live.
+    pub fn end_push(
+        &self,
+        bucket: &str,
+        name: &str,
+        id: u64,
+        now: SystemTime,
+    ) -> Result<bool, OssError> {
+        let mut state = self.lock();
+        if !state.is_current(bucket, name, id) {
+            return Ok(false);
+        }
+        // Dropping the publisher entry also drops (without shutting down) our own duplicate.
+        state
+            .publishers
+            .remove(&(bucket.to_owned(), name.to_owned()));
+        let channel = Self::channel_mut(&mut state, bucket, name)?;
+        let was_live = end_session(channel, now);
+        self.save(&state)?;
+        Ok(was_live)
+    }
+
+    /// Cuts every publisher off (the emulator is stopping). Their sessions end as their
+    /// threads notice.
+    pub fn kick_all(&self) {
+        let state = self.lock();
+        for publisher in state.publishers.values() {
+            if let Some(stream) = &publisher.kick {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
     }
 
     /// Updates the media properties of the current push (the ingest learns them as it goes).
@@ -266,6 +374,9 @@ impl Store {
         let mut state = self.lock();
         let channel = Self::channel_mut(&mut state, bucket, name)?;
         let was_live = end_session(channel, now);
+        if was_live {
+            state.drop_publisher(bucket, name);
+        }
         self.save(&state)?;
         Ok(was_live)
     }
