@@ -23,6 +23,7 @@ pub mod error;
 pub mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hls;
 pub mod http;
 pub mod model;
 pub mod persist;
