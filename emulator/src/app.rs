@@ -221,6 +221,11 @@ impl App {
         }
     }
 
+    /// Sends one line to the request log, if there is one (for the RTMP ingest).
+    pub(crate) fn log_line(&self, line: impl FnOnce() -> String) {
+        self.log(line);
+    }
+
     fn address(&self, req: &Request, path: &str) -> Result<Address, OssError> {
         let host = req
             .header("host")
@@ -298,7 +303,13 @@ impl App {
             headers: &header_refs,
         };
         let now = self.clock.now();
-        self.authority.verify(&to_sign, now)?;
+        // Objects are readable without a signature, as in a public-read bucket, so that
+        // players (ffplay, VLC, hls.js) can fetch the playlists and segments. A request
+        // that does carry an Authorization header is still verified.
+        let anonymous_read = op == Operation::GetObject && req.header("authorization").is_none();
+        if !anonymous_read {
+            self.authority.verify(&to_sign, now)?;
+        }
 
         let key = address.key.as_deref().unwrap_or("");
         let response = match op {
@@ -394,9 +405,14 @@ impl App {
             }
             Operation::GetObject => {
                 let object = self.store.object(bucket, key)?;
-                Response::new(200)
+                let mut response = Response::new(200)
                     .with_header("Content-Type", object.content_type)
-                    .with_body(object.body)
+                    .with_header("Access-Control-Allow-Origin", "*");
+                if object.content_type == "application/x-mpegURL" {
+                    // The live playlist is rewritten with every segment.
+                    response = response.with_header("Cache-Control", "no-cache");
+                }
+                response.with_body(object.body)
             }
         };
         Ok((op, response))

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use crate::error::OssError;
 use crate::model::{
-    Channel, ChannelConfig, ChannelStatus, Fragment, HISTORY_LIMIT, LiveRecord, LiveSession,
+    Channel, ChannelConfig, ChannelStatus, Fragment, HISTORY_LIMIT, LiveRecord, LiveSession, Target,
 };
 use crate::persist::{self, BucketState};
 use crate::playlist;
@@ -405,6 +405,53 @@ impl Store {
                 },
             );
         }
+        self.save(&state)
+    }
+
+    /// The HLS settings of a channel (what an ingest segments by).
+    pub fn channel_target(&self, bucket: &str, name: &str) -> Result<Target, OssError> {
+        self.lock()
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.get(name))
+            .map(|c| c.config.target.clone())
+            .ok_or_else(|| OssError::no_such_live_channel(name))
+    }
+
+    /// Records one TS segment written by the RTMP ingest, in one short critical section:
+    /// the object `name/segment` (video/MP2T), its [`Fragment`] (VOD material), and the
+    /// live playlist `name/playlist_name` rewritten with `m3u8`.
+    pub fn write_live_segment(
+        &self,
+        bucket: &str,
+        name: &str,
+        fragment: Fragment,
+        bytes: Vec<u8>,
+        playlist_name: &str,
+        m3u8: String,
+    ) -> Result<(), OssError> {
+        let mut state = self.lock();
+        let channel = Self::channel_mut(&mut state, bucket, name)?;
+        let segment_key = format!("{name}/{}", fragment.name);
+        // Segments arrive in order, so this is almost always a push at the end.
+        let at = channel
+            .fragments
+            .partition_point(|f| f.start_time <= fragment.start_time);
+        channel.fragments.insert(at, fragment);
+        state.objects.insert(
+            (bucket.to_owned(), segment_key),
+            StoredObject {
+                content_type: "video/MP2T",
+                body: bytes,
+            },
+        );
+        state.objects.insert(
+            (bucket.to_owned(), format!("{name}/{playlist_name}")),
+            StoredObject {
+                content_type: "application/x-mpegURL",
+                body: m3u8.into_bytes(),
+            },
+        );
         self.save(&state)
     }
 

@@ -1,11 +1,15 @@
 //! Real RTMP pushes with ffmpeg against an in-process emulator, on the HTTP port.
 //! Needs `ffmpeg` (`apt-get install ffmpeg`).
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use osslive::{Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveStatus};
+use osslive::{
+    Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveChannelTarget,
+    LiveStatus,
+};
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tTestAccessKeyId";
@@ -102,7 +106,7 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn status(b: &Bucket, channel: &str) -> LiveStatus {
+fn status_of(b: &Bucket, channel: &str) -> LiveStatus {
     b.get_live_channel_stat(channel).unwrap().status
 }
 
@@ -119,7 +123,7 @@ fn path_style_push_is_live_then_history() {
     create(&b, "ch");
     let child = push(&url(&b, "ch"), 4, &[]);
     wait_for("Live", Duration::from_secs(10), || {
-        status(&b, "ch") == LiveStatus::Live
+        status_of(&b, "ch") == LiveStatus::Live
     });
     let stat = b.get_live_channel_stat("ch").unwrap();
     assert!(stat.remote_addr.unwrap().starts_with("127.0.0.1:"));
@@ -133,7 +137,7 @@ fn path_style_push_is_live_then_history() {
     let (ok, err, _) = finish(child, Duration::from_secs(20));
     assert!(ok, "{err}");
     wait_for("Idle", Duration::from_secs(5), || {
-        status(&b, "ch") == LiveStatus::Idle
+        status_of(&b, "ch") == LiveStatus::Idle
     });
     assert_eq!(b.get_live_channel_history("ch").unwrap().records.len(), 1);
 }
@@ -163,12 +167,12 @@ fn virtual_hosted_push_takes_the_bucket_from_tc_url() {
     let local = format!("rtmp://127.0.0.1:{port}/live/{}", signed.stream_key);
     let child = push(&local, 2, &["-rtmp_tcurl", &signed.server]);
     wait_for("Live", Duration::from_secs(10), || {
-        status(&b, "vh") == LiveStatus::Live
+        status_of(&b, "vh") == LiveStatus::Live
     });
     let (ok, err, _) = finish(child, Duration::from_secs(20));
     assert!(ok, "{err}");
     wait_for("Idle", Duration::from_secs(5), || {
-        status(&b, "vh") == LiveStatus::Idle
+        status_of(&b, "vh") == LiveStatus::Idle
     });
     assert_eq!(b.get_live_channel_history("vh").unwrap().records.len(), 1);
 }
@@ -204,12 +208,12 @@ fn refusals_carry_the_reason() {
     e.set_clock_offset(60);
     refused(&expired, "expired");
     e.set_clock_offset(0);
-    assert_eq!(status(&b, "ch"), LiveStatus::Idle);
+    assert_eq!(status_of(&b, "ch"), LiveStatus::Idle);
     assert!(b.get_live_channel_history("ch").unwrap().records.is_empty());
     // A second publisher while one is live.
     let first = push(&good, 4, &[]);
     wait_for("Live", Duration::from_secs(10), || {
-        status(&b, "ch") == LiveStatus::Live
+        status_of(&b, "ch") == LiveStatus::Live
     });
     refused(&good, "ChannelStillLive");
     let (ok, err, _) = finish(first, Duration::from_secs(20));
@@ -223,7 +227,7 @@ fn disabling_cuts_the_push_and_delete_waits() {
     create(&b, "ch");
     let child = push(&url(&b, "ch"), 30, &[]);
     wait_for("Live", Duration::from_secs(10), || {
-        status(&b, "ch") == LiveStatus::Live
+        status_of(&b, "ch") == LiveStatus::Live
     });
     let err = b.delete_live_channel("ch").unwrap_err();
     assert_eq!(err.service_code(), Some("ChannelStillLive"));
@@ -232,7 +236,212 @@ fn disabling_cuts_the_push_and_delete_waits() {
     let (ok, _, took) = finish(child, Duration::from_secs(10));
     assert!(!ok);
     assert!(took < Duration::from_secs(10));
-    assert_eq!(status(&b, "ch"), LiveStatus::Disabled);
+    assert_eq!(status_of(&b, "ch"), LiveStatus::Disabled);
     assert_eq!(b.get_live_channel_history("ch").unwrap().records.len(), 1);
     b.delete_live_channel("ch").unwrap();
+}
+
+/// An unsigned HTTP/1.1 GET (or HEAD) of `path` on the emulator: (status, headers, body).
+fn anonymous(addr: SocketAddr, method: &str, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, raw[split + 4..].to_vec())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Runs `program args`, killing it after `limit`; returns (success, stdout, stderr).
+fn run_bounded(program: &str, args: &[&str], limit: Duration) -> (bool, String, String) {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} is needed for these tests ({e})"));
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{program} {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (
+        status.success(),
+        out_reader.join().unwrap(),
+        err_reader.join().unwrap(),
+    )
+}
+
+/// The `.ts` names an m3u8 lists.
+fn segments(m3u8: &str) -> Vec<String> {
+    m3u8.lines()
+        .filter(|l| !l.starts_with('#') && l.ends_with(".ts"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn push_is_segmented_into_playable_hls_and_vod() {
+    let e = emulator();
+    let b = bucket(&e);
+    let config = LiveChannelConfiguration {
+        target: LiveChannelTarget {
+            frag_duration: 1,
+            frag_count: 3,
+            playlist_name: "playlist.m3u8".to_owned(),
+        },
+        ..LiveChannelConfiguration::default()
+    };
+    let created = b.create_live_channel("hls", &config).unwrap();
+    let play_url = created.play_urls[0].clone();
+    let prefix = format!("http://{}/", e.addr());
+    assert!(play_url.starts_with(&prefix), "{play_url}");
+    let playlist_path = format!("/{}", &play_url[prefix.len()..]);
+    // Before any push there is no playlist; a LiveChannel operation stays signed-only.
+    assert_eq!(anonymous(e.addr(), "GET", &playlist_path).0, 404);
+    let (status, _, body) = anonymous(e.addr(), "GET", &format!("/{BUCKET}/hls?live"));
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+
+    let window_start = e.now() - Duration::from_secs(2);
+    let child = push(&url(&b, "hls"), 5, &[]);
+    wait_for("Live", Duration::from_secs(10), || {
+        status_of(&b, "hls") == LiveStatus::Live
+    });
+    wait_for("video and audio stat", Duration::from_secs(8), || {
+        let s = b.get_live_channel_stat("hls").unwrap();
+        s.video.is_some_and(|v| v.width > 0) && s.audio.is_some_and(|a| a.sample_rate > 0)
+    });
+    let stat = b.get_live_channel_stat("hls").unwrap();
+    let video = stat.video.unwrap();
+    assert_eq!((video.width, video.height), (320, 240), "{video:?}");
+    assert_eq!(video.codec, "H264");
+    assert_eq!(video.frame_rate, 25, "{video:?}");
+    let audio = stat.audio.unwrap();
+    assert_eq!(audio.codec, "AAC");
+    assert_eq!(audio.sample_rate, 44100, "{audio:?}");
+    let (ok, err, _) = finish(child, Duration::from_secs(20));
+    assert!(ok, "{err}");
+    wait_for("Idle", Duration::from_secs(5), || {
+        status_of(&b, "hls") == LiveStatus::Idle
+    });
+    let window_end = e.now() + Duration::from_secs(2);
+
+    // The live playlist: anonymous, CORS-enabled, the last FragCount segments.
+    let (status, headers, body) = anonymous(e.addr(), "GET", &playlist_path);
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type"),
+        Some("application/x-mpegURL")
+    );
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
+    let live = String::from_utf8(body).unwrap();
+    assert!(!live.contains("#EXT-X-ENDLIST"), "{live}");
+    let live_segments = segments(&live);
+    assert_eq!(live_segments.len(), 3, "{live}");
+    let (status, headers, body) = anonymous(e.addr(), "HEAD", &playlist_path);
+    assert_eq!((status, body.len()), (200, 0));
+    assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
+
+    // ffprobe of the play URL (a live playlist: ffprobe stops after probing).
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &["-v", "error", "-show_streams", &play_url],
+        Duration::from_secs(15),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("codec_name=h264"), "{out}");
+    assert!(
+        out.contains("width=320") && out.contains("height=240"),
+        "{out}"
+    );
+    assert!(out.contains("codec_name=aac"), "{out}");
+
+    // VOD over the push window: every segment written, in order, the live ones last.
+    let vod = b
+        .get_vod_playlist("hls", window_start, window_end)
+        .unwrap()
+        .m3u8;
+    assert!(vod.contains("#EXT-X-ENDLIST"), "{vod}");
+    let vod_segments = segments(&vod);
+    assert!((4..=8).contains(&vod_segments.len()), "{vod}");
+    assert!(vod_segments.ends_with(&live_segments), "{vod}\n{live}");
+    let dir = playlist_path.rsplit_once('/').unwrap().0;
+    for name in &vod_segments {
+        let (status, headers, body) = anonymous(e.addr(), "GET", &format!("{dir}/{name}"));
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(header(&headers, "content-type"), Some("video/MP2T"));
+        assert!(
+            body.len() > 188 && body.len() % 188 == 0,
+            "{name}: {}",
+            body.len()
+        );
+    }
+    b.post_vod_playlist("hls", "vod.m3u8", window_start, window_end)
+        .unwrap();
+    let vod_url = format!("{prefix}{BUCKET}/hls/vod.m3u8");
+    let (ok, _, err) = run_bounded(
+        "ffmpeg",
+        &[
+            "-hide_banner",
+            "-v",
+            "error",
+            "-i",
+            &vod_url,
+            "-f",
+            "null",
+            "-",
+        ],
+        Duration::from_secs(20),
+    );
+    assert!(ok && err.trim().is_empty(), "{err}");
 }

@@ -4,7 +4,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rml_rtmp::chunk_io::ChunkDeserializer;
 use rml_rtmp::handshake::{Handshake, HandshakeProcessResult, PeerType};
@@ -16,6 +17,7 @@ use rml_rtmp::sessions::{
 
 use crate::app::App;
 use crate::error::OssError;
+use crate::hls::{Segment, Segmenter};
 use crate::model::{AudioStat, LiveSession, VideoStat};
 use crate::rtmp::{app_is_valid, push_target};
 use crate::rtmp_auth;
@@ -118,6 +120,101 @@ struct Push {
     /// The store's id of this push.
     id: u64,
     stats: MediaStats,
+    /// Turns the media into TS segments and the live playlist; `None` once it panicked
+    /// (not expected: it is written not to), after which the push goes on without HLS.
+    segmenter: Option<Segmenter>,
+    /// Media tags the segmenter refused.
+    dropped_tags: u64,
+}
+
+impl Push {
+    /// Hands one media tag to the segmenter and stores the segments it closes. A tag the
+    /// segmenter refuses is logged (the first, then every 1000th) and dropped.
+    fn segment(&mut self, app: &App, video: bool, ms: u32, tag: &[u8]) {
+        let Some(segmenter) = &mut self.segmenter else {
+            return;
+        };
+        segmenter.set_clock_ms(unix_ms(app.clock.now()));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if video {
+                segmenter.push_video(ms, tag)
+            } else {
+                segmenter.push_audio(ms, tag)
+            }
+        }));
+        match outcome {
+            Ok(Ok(segments)) => {
+                for segment in segments {
+                    self.store_segment(app, segment);
+                }
+            }
+            Ok(Err(e)) => {
+                self.dropped_tags += 1;
+                if self.dropped_tags == 1 || self.dropped_tags % 1000 == 0 {
+                    app.log_line(|| {
+                        format!(
+                            "rtmp {}/{}: dropped a {} tag ({} so far): {e}",
+                            self.bucket,
+                            self.channel,
+                            if video { "video" } else { "audio" },
+                            self.dropped_tags
+                        )
+                    });
+                }
+            }
+            Err(_) => {
+                app.log_line(|| {
+                    format!(
+                        "rtmp {}/{}: the HLS segmenter failed; no more segments for this push",
+                        self.bucket, self.channel
+                    )
+                });
+                self.segmenter = None;
+            }
+        }
+    }
+
+    /// Stores a finished segment, its VOD record and the live playlist that now lists it.
+    fn store_segment(&self, app: &App, segment: Segment) {
+        let Some(segmenter) = &self.segmenter else {
+            return;
+        };
+        let m3u8 = segmenter.live_playlist();
+        let fragment = segment.fragment();
+        if let Err(e) = app.store.write_live_segment(
+            &self.bucket,
+            &self.channel,
+            fragment,
+            segment.bytes,
+            segmenter.playlist_name(),
+            m3u8,
+        ) {
+            app.log_line(|| {
+                format!(
+                    "rtmp {}/{}: segment {} not stored: {}",
+                    self.bucket, self.channel, segment.name, e.code
+                )
+            });
+        }
+    }
+
+    /// Closes and stores the partial last segment.
+    fn finish(&mut self, app: &App) {
+        let Some(segmenter) = &mut self.segmenter else {
+            return;
+        };
+        match catch_unwind(AssertUnwindSafe(|| segmenter.finish())) {
+            Ok(Some(segment)) => self.store_segment(app, segment),
+            Ok(None) => {}
+            Err(_) => self.segmenter = None,
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch (0 before it).
+fn unix_ms(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 struct Session<'a> {
@@ -161,8 +258,13 @@ impl<'a> Session<'a> {
                 return Ok(Flow::Refused);
             }
             if let Some(push) = &mut self.push {
-                push.stats
-                    .flush(self.app, &push.bucket, &push.channel, push.id);
+                push.stats.flush(
+                    self.app,
+                    &push.bucket,
+                    &push.channel,
+                    push.id,
+                    push.segmenter.as_ref(),
+                );
             }
         }
     }
@@ -238,6 +340,7 @@ impl<'a> Session<'a> {
             } => {
                 if let Some(push) = &mut self.push {
                     push.stats.video(&data, timestamp.value);
+                    push.segment(self.app, true, timestamp.value, &data);
                 }
                 Ok(Flow::Continue)
             }
@@ -246,6 +349,7 @@ impl<'a> Session<'a> {
             } => {
                 if let Some(push) = &mut self.push {
                     push.stats.audio(&data, timestamp.value);
+                    push.segment(self.app, false, timestamp.value, &data);
                 }
                 Ok(Flow::Continue)
             }
@@ -275,7 +379,7 @@ impl<'a> Session<'a> {
         store
             .check_bucket(&target.bucket)
             .map_err(|e| describe(&e))?;
-        rtmp_auth::check_push(
+        let accepted = rtmp_auth::check_push(
             &target.bucket,
             &target.channel,
             &target.params,
@@ -283,6 +387,10 @@ impl<'a> Session<'a> {
             now,
         )
         .map_err(|p| p.to_string())?;
+        let hls = store
+            .channel_target(&target.bucket, &target.channel)
+            .map_err(|e| describe(&e))?;
+        let playlist_name = accepted.playlist_name.unwrap_or(hls.playlist_name);
         let session = LiveSession {
             connected_time: now,
             remote_addr: self.peer.to_string(),
@@ -302,13 +410,20 @@ impl<'a> Session<'a> {
             channel: target.channel,
             id,
             stats: MediaStats::default(),
+            segmenter: Some(Segmenter::new(
+                hls.frag_duration,
+                hls.frag_count,
+                playlist_name,
+            )),
+            dropped_tags: 0,
         })
     }
 
     /// Ends the push of this connection, if any: it becomes a history record (unless it was
     /// already ended from outside).
     fn end_push(&mut self) {
-        if let Some(push) = self.push.take() {
+        if let Some(mut push) = self.push.take() {
+            push.finish(self.app);
             let _ =
                 self.app
                     .store
@@ -455,14 +570,71 @@ impl MediaStats {
         self.timestamp(ms);
     }
 
+    /// The Video and Audio of GetLiveChannelStat: the segmenter's when it has them, with
+    /// what the tag headers and `onMetaData` told for anything it lacks.
+    fn stats(&self, segmenter: Option<&Segmenter>) -> (Option<VideoStat>, Option<AudioStat>) {
+        let own_video = self.video_codec.map(|codec| VideoStat {
+            width: self.width,
+            height: self.height,
+            frame_rate: self.frame_rate,
+            bandwidth: self.rate(self.video_bytes),
+            codec: codec.to_owned(),
+        });
+        let own_audio = self.audio_codec.map(|codec| AudioStat {
+            bandwidth: self.rate(self.audio_bytes),
+            sample_rate: self.sample_rate,
+            codec: codec.to_owned(),
+        });
+        let video = match (segmenter.and_then(Segmenter::video_stat), own_video) {
+            (Some(mut v), own) => {
+                if let Some(own) = own {
+                    if v.bandwidth == 0 {
+                        v.bandwidth = own.bandwidth;
+                    }
+                    if v.frame_rate == 0 {
+                        v.frame_rate = own.frame_rate;
+                    }
+                    if v.width == 0 || v.height == 0 {
+                        (v.width, v.height) = (own.width, own.height);
+                    }
+                }
+                Some(v)
+            }
+            (None, own) => own,
+        };
+        let audio = match (segmenter.and_then(Segmenter::audio_stat), own_audio) {
+            (Some(mut a), own) => {
+                if let Some(own) = own {
+                    if a.bandwidth == 0 {
+                        a.bandwidth = own.bandwidth;
+                    }
+                    if a.sample_rate == 0 {
+                        a.sample_rate = own.sample_rate;
+                    }
+                }
+                Some(a)
+            }
+            (None, own) => own,
+        };
+        (video, audio)
+    }
+
     /// Bytes per second of media time.
     fn rate(&self, bytes: u64) -> u64 {
         let span_ms = u64::from(self.last_ms.saturating_sub(self.first_ms.unwrap_or(0)));
         (bytes * 1000).checked_div(span_ms).unwrap_or(0)
     }
 
-    /// Writes the statistics to the live session, at most once per [`STAT_INTERVAL`].
-    fn flush(&mut self, app: &App, bucket: &str, channel: &str, id: u64) {
+    /// Writes the statistics to the live session, at most once per [`STAT_INTERVAL`]. The
+    /// segmenter's figures (from the SPS and AudioSpecificConfig) win; these fill the gaps.
+    fn flush(
+        &mut self,
+        app: &App,
+        bucket: &str,
+        channel: &str,
+        id: u64,
+        segmenter: Option<&Segmenter>,
+    ) {
         let due = self
             .last_flush
             .is_none_or(|at| at.elapsed() >= STAT_INTERVAL);
@@ -470,18 +642,7 @@ impl MediaStats {
             return;
         }
         self.last_flush = Some(Instant::now());
-        let video = self.video_codec.map(|codec| VideoStat {
-            width: self.width,
-            height: self.height,
-            frame_rate: self.frame_rate,
-            bandwidth: self.rate(self.video_bytes),
-            codec: codec.to_owned(),
-        });
-        let audio = self.audio_codec.map(|codec| AudioStat {
-            bandwidth: self.rate(self.audio_bytes),
-            sample_rate: self.sample_rate,
-            codec: codec.to_owned(),
-        });
+        let (video, audio) = self.stats(segmenter);
         let _ = app.store.update_push(bucket, channel, id, |session| {
             session.video = video;
             session.audio = audio;
@@ -508,5 +669,32 @@ mod tests {
         other.video(&[0x12, 0], 0);
         other.audio(&[0x2f, 0], 0);
         assert_eq!((other.video_codec, other.audio_codec), (None, None));
+    }
+
+    #[test]
+    fn segmenter_figures_win_and_tag_figures_fill_gaps() {
+        let mut stats = MediaStats::default();
+        let mut segmenter = Segmenter::new(2, 3, "playlist.m3u8");
+        // onMetaData only: the segmenter has no SPS, so the video stat is ours.
+        stats.width = 640;
+        stats.height = 360;
+        stats.video(&[0x17, 1, 0, 0, 0, 0xff], 0);
+        stats.video(&[0x27, 1, 0, 0, 0, 0xff], 1000);
+        // AAC-LC at 48 kHz (index 3) for the segmenter; the tag header parser saw 44100.
+        let config = [0xaf, 0, 0x11, 0x90];
+        segmenter.push_audio(0, &config).unwrap();
+        stats.audio(&[0xaf, 0, 0x12, 0x10], 0);
+        // A malformed tag is an error, not a panic, and changes nothing.
+        assert!(segmenter.push_video(0, &[0x17, 0, 0, 0, 0, 1]).is_err());
+        let (video, audio) = stats.stats(Some(&segmenter));
+        let video = video.unwrap();
+        assert_eq!(
+            (video.width, video.height, video.codec.as_str()),
+            (640, 360, "H264")
+        );
+        let audio = audio.unwrap();
+        assert_eq!((audio.sample_rate, audio.codec.as_str()), (48000, "AAC"));
+        // No segmenter figures for bandwidth yet: ours are kept.
+        assert_eq!(audio.bandwidth, stats.rate(stats.audio_bytes));
     }
 }
