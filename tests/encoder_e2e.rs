@@ -1,0 +1,668 @@
+//! The project's main job, end to end, with a real encoder: a channel created through
+//! osslive on an in-process emulator, a push URL signed by osslive (from Rust and from the
+//! C example `sign_rtmp_url`), about 12 s of H.264/AAC pushed by ffmpeg, then the live
+//! playlist, the stat, the history and a VOD playlist read back (by ffprobe where it is
+//! media).
+//!
+//! Needs `ffmpeg` and `ffprobe` (Debian/Ubuntu: `apt-get install ffmpeg`), and `make` and
+//! `gcc` for the C example (`apt-get install make gcc`); without them the tests fail,
+//! never skip.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use osslive::{
+    Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveChannelTarget,
+    LiveStatus, SignedRtmpUrl,
+};
+use osslive_emulator::{Config, Emulator};
+
+const AK: &str = "LTAI5tTestAccessKeyId";
+const SK: &str = "TestAccessKeySecret0123456789abc";
+const BUCKET: &str = "examplebucket";
+const HOST: &str = "oss-cn-hangzhou.aliyuncs.com";
+const REGION: &str = "cn-hangzhou";
+
+// ---------------------------------------------------------------------------------------
+// Tools, processes and bounded waits.
+// ---------------------------------------------------------------------------------------
+
+/// Fails, saying what to install, when `program` cannot be run.
+fn require(program: &str, package: &str) {
+    let runs = Command::new(program)
+        .arg(if program == "ffmpeg" || program == "ffprobe" {
+            "-version"
+        } else {
+            "--version"
+        })
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if let Err(e) = runs {
+        panic!(
+            "`{program}` cannot be run ({e}): the encoder end-to-end tests need it. \
+             Install it (Debian/Ubuntu: `apt-get install {package}`)."
+        );
+    }
+}
+
+fn require_ffmpeg() {
+    require("ffmpeg", "ffmpeg");
+    require("ffprobe", "ffmpeg");
+}
+
+/// Starts ffmpeg pushing `secs` seconds of 640x360 25 fps H.264 + AAC test media to `url`,
+/// in real time when `realtime` (`-re`), as fast as possible otherwise.
+fn push(url: &str, secs: u32, realtime: bool, extra: &[&str]) -> Child {
+    let secs = secs.to_string();
+    let mut args = vec!["-hide_banner", "-loglevel", "error"];
+    if realtime {
+        args.push("-re");
+    }
+    args.extend_from_slice(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=640x360:rate=25",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine",
+        "-t",
+        &secs,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-g",
+        "25",
+        "-c:a",
+        "aac",
+    ]);
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["-f", "flv", url]);
+    Command::new("ffmpeg")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ffmpeg is needed for these tests: apt-get install ffmpeg")
+}
+
+/// Waits at most `limit` for ffmpeg (killed after it); returns (success, stderr, elapsed).
+fn finish(mut child: Child, limit: Duration) -> (bool, String, Duration) {
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.success(), reader.join().unwrap(), start.elapsed());
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "ffmpeg still running after {limit:?}: {}",
+                reader.join().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Kills a push that a failed assertion would otherwise leave running.
+struct Pushing(Option<Child>);
+
+impl Pushing {
+    fn finish(mut self, limit: Duration) -> (bool, String, Duration) {
+        finish(self.0.take().unwrap(), limit)
+    }
+}
+
+impl Drop for Pushing {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A short push (`-t 2`, not in real time) that must succeed.
+fn quick_push_ok(url: &str, extra: &[&str]) {
+    let (ok, err, _) = finish(push(url, 2, false, extra), Duration::from_secs(15));
+    assert!(ok, "ffmpeg refused or failed pushing to {url}: {err}");
+}
+
+/// A short push that must be refused quickly, with `reason` on ffmpeg's stderr.
+fn quick_push_refused(url: &str, reason: &str) {
+    let (ok, err, took) = finish(push(url, 2, false, &[]), Duration::from_secs(10));
+    assert!(!ok, "ffmpeg pushed to {url}");
+    assert!(err.contains(reason), "{reason:?} not in {err}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+/// Runs `program args`, killed after `limit`; returns (success, stdout, stderr).
+fn run_bounded(program: &str, args: &[&str], limit: Duration) -> (bool, String, String) {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} is needed for these tests ({e})"));
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{program} {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (
+        status.success(),
+        out_reader.join().unwrap(),
+        err_reader.join().unwrap(),
+    )
+}
+
+fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The emulator and osslive.
+// ---------------------------------------------------------------------------------------
+
+fn emulator() -> Emulator {
+    Emulator::start(Config::new(AK, SK).region(REGION)).expect("start the emulator")
+}
+
+fn bucket(e: &Emulator) -> Bucket {
+    Client::builder()
+        .endpoint(e.endpoint())
+        .region(REGION)
+        .credentials(Credentials::new(AK, SK))
+        .build()
+        .unwrap()
+        .bucket(BUCKET)
+        .unwrap()
+}
+
+/// A client addressing the bucket virtual-hosted (`BUCKET.HOST:PORT`), resolved to `e`.
+fn virtual_hosted_bucket(e: &Emulator) -> Bucket {
+    Client::builder()
+        .endpoint(format!("http://{HOST}:{}", e.addr().port()))
+        .resolve(HOST, e.addr())
+        .region(REGION)
+        .credentials(Credentials::new(AK, SK))
+        .build()
+        .unwrap()
+        .bucket(BUCKET)
+        .unwrap()
+}
+
+fn create(b: &Bucket, channel: &str) {
+    b.create_live_channel(channel, &LiveChannelConfiguration::default())
+        .unwrap();
+}
+
+fn status_of(b: &Bucket, channel: &str) -> LiveStatus {
+    b.get_live_channel_stat(channel).unwrap().status
+}
+
+fn signed(b: &Bucket, channel: &str) -> SignedRtmpUrl {
+    b.sign_rtmp_url_valid_for(channel, None, Duration::from_secs(120))
+        .unwrap()
+}
+
+/// After a push: the channel goes back to Idle with one push in its history.
+fn assert_one_push_recorded(b: &Bucket, channel: &str) {
+    wait_for(&format!("{channel} Idle"), Duration::from_secs(5), || {
+        status_of(b, channel) == LiveStatus::Idle
+    });
+    let history = b.get_live_channel_history(channel).unwrap();
+    assert_eq!(history.records.len(), 1, "{channel}: {history:?}");
+}
+
+/// An unsigned HTTP/1.1 GET of `path`: (status, body).
+fn anonymous_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+/// The `.ts` names an m3u8 lists.
+fn segments(m3u8: &str) -> Vec<&str> {
+    m3u8.lines()
+        .filter(|l| !l.starts_with('#') && l.ends_with(".ts"))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// URL helpers.
+// ---------------------------------------------------------------------------------------
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The decoded `Signature` parameter of a signed URL.
+fn signature_of(url: &SignedRtmpUrl) -> String {
+    let query = url.stream_key.split_once('?').unwrap().1;
+    let value = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("Signature="))
+        .expect("a Signature parameter");
+    percent_decode(value)
+}
+
+/// The first URL for `channel`, over expiries from now + 60 s on, whose signature holds
+/// `/`, `+` and `=`.
+fn awkward_signature(b: &Bucket, channel: &str) -> SignedRtmpUrl {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for i in 0..2000 {
+        let expires = UNIX_EPOCH + Duration::from_secs(now + 60 + i);
+        let url = b.sign_rtmp_url(channel, None, expires).unwrap();
+        let sig = signature_of(&url);
+        if sig.contains('/') && sig.contains('+') && sig.contains('=') {
+            assert!(
+                url.url.contains("%2F") && url.url.contains("%2B") && url.url.contains("%3D"),
+                "{}",
+                url.url
+            );
+            return url;
+        }
+    }
+    panic!("no signature with '/', '+' and '=' for {channel} in 2000 expiries");
+}
+
+/// The URL with every query value percent-decoded, as OBS and librtmp send it.
+fn raw_form(url: &SignedRtmpUrl) -> String {
+    let (channel, query) = url.stream_key.split_once('?').unwrap();
+    let decoded: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => format!("{k}={}", percent_decode(v)),
+            None => p.to_owned(),
+        })
+        .collect();
+    format!("{}/{channel}?{}", url.server, decoded.join("&"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The tests.
+// ---------------------------------------------------------------------------------------
+
+/// 12 s pushed in real time: Live with the right media, a live playlist of FragCount
+/// segments that ffprobe reads, then the history and a VOD playlist of about 12 s.
+#[test]
+fn twelve_seconds_pushed_are_live_then_recorded_as_vod() {
+    require_ffmpeg();
+    let started = Instant::now();
+    let e = emulator();
+    let b = bucket(&e);
+    let config = LiveChannelConfiguration {
+        target: LiveChannelTarget {
+            frag_duration: 2,
+            frag_count: 3,
+            playlist_name: "playlist.m3u8".to_owned(),
+        },
+        ..LiveChannelConfiguration::default()
+    };
+    let created = b.create_live_channel("e2e", &config).unwrap();
+    let play_url = created.play_urls[0].clone();
+    let prefix = format!("http://{}/", e.addr());
+    assert_eq!(play_url, format!("{prefix}{BUCKET}/e2e/playlist.m3u8"));
+    let playlist_path = format!("/{}", &play_url[prefix.len()..]);
+
+    let window_start = e.now() - Duration::from_secs(2);
+    let url = signed(&b, "e2e").url;
+    let pushing = Pushing(Some(push(&url, 12, true, &[])));
+
+    // During the push: Live, 640x360 at 25 fps, H264 and AAC.
+    wait_for("Live", Duration::from_secs(10), || {
+        status_of(&b, "e2e") == LiveStatus::Live
+    });
+    wait_for(
+        "video and audio in the stat",
+        Duration::from_secs(8),
+        || {
+            let s = b.get_live_channel_stat("e2e").unwrap();
+            s.video.is_some_and(|v| v.width > 0) && s.audio.is_some_and(|a| a.sample_rate > 0)
+        },
+    );
+    let stat = b.get_live_channel_stat("e2e").unwrap();
+    assert_eq!(stat.status, LiveStatus::Live);
+    let video = stat.video.unwrap();
+    assert_eq!((video.width, video.height), (640, 360), "{video:?}");
+    assert_eq!(video.frame_rate, 25, "{video:?}");
+    assert_eq!(video.codec, "H264", "{video:?}");
+    let audio = stat.audio.unwrap();
+    assert_eq!(audio.codec, "AAC", "{audio:?}");
+
+    // The live playlist at the play URL: FragCount entries, readable by ffprobe.
+    let mut live = String::new();
+    wait_for(
+        "3 segments in the live playlist",
+        Duration::from_secs(12),
+        || {
+            let (status, body) = anonymous_get(e.addr(), &playlist_path);
+            live = body;
+            status == 200 && segments(&live).len() == 3
+        },
+    );
+    assert!(!live.contains("#EXT-X-ENDLIST"), "{live}");
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &["-v", "error", "-show_streams", &play_url],
+        Duration::from_secs(15),
+    );
+    assert!(ok, "ffprobe {play_url}: {err}");
+    assert!(out.contains("codec_name=h264"), "{out}");
+    assert!(
+        out.contains("width=640") && out.contains("height=360"),
+        "{out}"
+    );
+    assert!(out.contains("codec_name=aac"), "{out}");
+    assert_eq!(
+        status_of(&b, "e2e"),
+        LiveStatus::Live,
+        "ffprobe outlasted the push"
+    );
+
+    // After the push: the history, and a VOD playlist over the window of about 12 s.
+    let (ok, err, _) = pushing.finish(Duration::from_secs(25));
+    assert!(ok, "{err}");
+    assert_one_push_recorded(&b, "e2e");
+    let window_end = e.now() + Duration::from_secs(2);
+    b.post_vod_playlist("e2e", "vod.m3u8", window_start, window_end)
+        .unwrap();
+    let vod_url = format!("{prefix}{BUCKET}/e2e/vod.m3u8");
+    let (status, vod) = anonymous_get(e.addr(), &format!("/{BUCKET}/e2e/vod.m3u8"));
+    assert_eq!(status, 200, "{vod}");
+    assert!(vod.contains("#EXT-X-ENDLIST"), "{vod}");
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "default=noprint_wrappers=1:nokey=1",
+            &vod_url,
+        ],
+        Duration::from_secs(15),
+    );
+    assert!(ok, "ffprobe {vod_url}: {err}");
+    let duration: f64 = out.trim().parse().unwrap_or_else(|_| panic!("{out:?}"));
+    assert!(
+        (9.0..=14.0).contains(&duration),
+        "VOD of {duration} s:\n{vod}"
+    );
+    eprintln!("12 s push end to end in {:?}", started.elapsed());
+}
+
+/// An expired URL, a tampered signature and a disabled channel are refused.
+#[test]
+fn expired_tampered_and_disabled_are_refused() {
+    require_ffmpeg();
+    let e = emulator();
+    let b = bucket(&e);
+    create(&b, "ch");
+    create(&b, "off");
+    b.put_live_channel_status("off", ChannelStatus::Disabled)
+        .unwrap();
+
+    let good = signed(&b, "ch").url;
+    let tampered = good.replace("Signature=", "Signature=x");
+    quick_push_refused(&tampered, "signature mismatch");
+    quick_push_refused(&signed(&b, "off").url, "LiveChannelDisabled");
+    let expiring = b
+        .sign_rtmp_url("ch", None, SystemTime::now() + Duration::from_secs(2))
+        .unwrap()
+        .url;
+    e.set_clock_offset(60);
+    quick_push_refused(&expiring, "expired");
+    e.set_clock_offset(0);
+    assert_eq!(status_of(&b, "ch"), LiveStatus::Idle);
+    assert!(b.get_live_channel_history("ch").unwrap().records.is_empty());
+    // The same channel takes a good URL.
+    quick_push_ok(&good, &[]);
+    assert_one_push_recorded(&b, "ch");
+}
+
+/// Signatures holding `/`, `+` and `=` push, path-style, virtual-hosted and in the raw
+/// (percent-decoded) form OBS and librtmp send.
+#[test]
+fn signatures_with_slash_plus_and_equals_push() {
+    require_ffmpeg();
+    let e = emulator();
+    let port = e.addr().port();
+    let path_style = bucket(&e);
+    let virtual_hosted = virtual_hosted_bucket(&e);
+
+    // Path-style, as signed.
+    create(&path_style, "path");
+    let url = awkward_signature(&path_style, "path");
+    assert!(
+        url.url
+            .starts_with(&format!("rtmp://127.0.0.1:{port}/{BUCKET}/live/path?"))
+    );
+    quick_push_ok(&url.url, &[]);
+    assert_one_push_recorded(&path_style, "path");
+
+    // Path-style, the query values decoded.
+    create(&path_style, "raw");
+    let url = awkward_signature(&path_style, "raw");
+    let raw = raw_form(&url);
+    assert!(
+        raw.contains('/') && raw.contains('+') && !raw.contains('%'),
+        "{raw}"
+    );
+    quick_push_ok(&raw, &[]);
+    assert_one_push_recorded(&path_style, "raw");
+
+    // Virtual-hosted: the bucket comes from the tcUrl host.
+    create(&virtual_hosted, "vhost");
+    let url = awkward_signature(&virtual_hosted, "vhost");
+    assert!(
+        url.server == format!("rtmp://{BUCKET}.{HOST}:{port}/live"),
+        "{}",
+        url.server
+    );
+    let local = format!("rtmp://127.0.0.1:{port}/live/{}", url.stream_key);
+    quick_push_ok(&local, &["-rtmp_tcurl", &url.server]);
+    assert_one_push_recorded(&virtual_hosted, "vhost");
+
+    // Virtual-hosted and raw, split into app and stream key as OBS sends it: ffmpeg would
+    // take a raw `/` of the signature in `rtmp://HOST/live/KEY` for the end of the app.
+    create(&virtual_hosted, "vraw");
+    let url = awkward_signature(&virtual_hosted, "vraw");
+    let raw = raw_form(&url);
+    let key = raw.strip_prefix(&format!("{}/", url.server)).unwrap();
+    assert!(key.contains('/') && key.contains('+'), "{key}");
+    quick_push_ok(
+        &format!("rtmp://127.0.0.1:{port}"),
+        &[
+            "-rtmp_app",
+            "live",
+            "-rtmp_playpath",
+            key,
+            "-rtmp_tcurl",
+            &url.server,
+        ],
+    );
+    assert_one_push_recorded(&virtual_hosted, "vraw");
+}
+
+/// Builds `examples-c/sign_rtmp_url` (static) once, against the library this test links.
+fn sign_rtmp_url_example() -> &'static PathBuf {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        require("make", "make");
+        require(
+            &std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned()),
+            "gcc",
+        );
+        // This binary is target/<profile>/deps/encoder_e2e-HASH; cargo built libosslive.a
+        // for it into that deps/ directory (see tests/c_examples.rs).
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let deps = exe.parent().unwrap().to_path_buf();
+        let profile = deps.parent().unwrap().to_path_buf();
+        let lib_dir = if deps.join("libosslive.a").is_file() {
+            deps
+        } else if profile.join("libosslive.a").is_file() {
+            profile
+        } else {
+            return Err(format!(
+                "no libosslive.a in {} or {}: run `cargo build -p osslive`",
+                deps.display(),
+                profile.display()
+            ));
+        };
+        let build_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("encoder-e2e-c");
+        let program = build_dir.join("static").join("sign_rtmp_url");
+        let output = Command::new("make")
+            .arg("-C")
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples-c"))
+            .arg(format!("OSSLIVE_LIB_DIR={}", lib_dir.display()))
+            .arg(format!("BUILD_DIR={}", build_dir.display()))
+            .arg(&program)
+            .env_remove("MAKEFLAGS")
+            .env_remove("MFLAGS")
+            .output()
+            .map_err(|e| format!("cannot run make: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "make sign_rtmp_url failed:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        Ok(program)
+    });
+    match built {
+        Ok(program) => program,
+        Err(why) => panic!("{why}"),
+    }
+}
+
+/// The same flow through C: the URL `examples-c/sign_rtmp_url` prints is pushed to.
+#[test]
+fn c_example_signs_a_url_ffmpeg_pushes_to() {
+    require_ffmpeg();
+    let program = sign_rtmp_url_example();
+    let e = emulator();
+    let b = bucket(&e);
+    create(&b, "from-c");
+    let expires = (SystemTime::now().duration_since(UNIX_EPOCH).unwrap()
+        + Duration::from_secs(120))
+    .as_secs()
+    .to_string();
+    let mut command = Command::new(program);
+    for var in [
+        "OSS_ENDPOINT",
+        "OSS_BUCKET",
+        "OSS_ACCESS_KEY_ID",
+        "OSS_ACCESS_KEY_SECRET",
+        "OSS_SESSION_TOKEN",
+        "OSS_REGION",
+        "OSSLIVE_TIMEOUT_MS",
+        "OSSLIVE_CONNECT_TIMEOUT_MS",
+        "OSSLIVE_MAX_ATTEMPTS",
+        "OSSLIVE_DEADLINE_MS",
+    ] {
+        command.env_remove(var);
+    }
+    let output = command
+        .args(["from-c", "", &expires])
+        .env("OSS_ENDPOINT", e.endpoint())
+        .env("OSS_BUCKET", BUCKET)
+        .env("OSS_ACCESS_KEY_ID", AK)
+        .env("OSS_ACCESS_KEY_SECRET", SK)
+        .env("OSS_REGION", REGION)
+        .output()
+        .expect("run sign_rtmp_url");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "sign_rtmp_url: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let url = stdout.trim();
+    let expected = b
+        .sign_rtmp_url(
+            "from-c",
+            None,
+            UNIX_EPOCH + Duration::from_secs(expires.parse().unwrap()),
+        )
+        .unwrap()
+        .url;
+    assert_eq!(url, expected, "C and Rust sign alike");
+    quick_push_ok(url, &[]);
+    assert_one_push_recorded(&b, "from-c");
+}
