@@ -445,3 +445,31 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     );
     assert!(ok && err.trim().is_empty(), "{err}");
 }
+
+#[test]
+fn the_playlist_name_parameter_overrides_the_configured_one() {
+    let e = emulator();
+    let b = bucket(&e);
+    create(&b, "renamed");
+    let signed = b
+        .sign_rtmp_url_valid_for("renamed", Some("override.m3u8"), Duration::from_secs(60))
+        .unwrap();
+    assert!(
+        signed.url.contains("playlistName=override.m3u8"),
+        "{}",
+        signed.url
+    );
+    let (ok, err, _) = finish(push(&signed.url, 3, &[]), Duration::from_secs(20));
+    assert!(ok, "{err}");
+    wait_for("Idle", Duration::from_secs(5), || {
+        status_of(&b, "renamed") == LiveStatus::Idle
+    });
+    let (status, _, body) = anonymous(e.addr(), "GET", &format!("/{BUCKET}/renamed/override.m3u8"));
+    assert_eq!(status, 200);
+    assert!(!segments(&String::from_utf8(body).unwrap()).is_empty());
+    // The configured name was not written for this push.
+    assert_eq!(
+        anonymous(e.addr(), "GET", &format!("/{BUCKET}/renamed/playlist.m3u8")).0,
+        404
+    );
+}
