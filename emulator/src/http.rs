@@ -3,8 +3,8 @@
 //!
 //! It is hand-written on top of `httparse` rather than taken from a server crate because the
 //! emulator must be able to misbehave on the wire (stall mid-body, truncate, lie about the
-//! length, reset the connection) and must keep direct access to each socket so that RTMP and
-//! HTTP can later share one port (see `handle_connection`).
+//! length, reset the connection) and must keep direct access to each socket, so that RTMP and
+//! HTTP share one port: each connection's first byte decides (0x03 is an RTMP handshake).
 //!
 //! With a [`TlsAcceptor`] ([`Server::start_tls`]) every connection is HTTPS: the handshake
 //! runs first, then the same code serves HTTP over the TLS session, faults included

@@ -1,8 +1,9 @@
 //! A local Alibaba Cloud OSS LiveChannel emulator.
 //!
 //! It answers the nine LiveChannel HTTP operations as OSS does, byte for byte where the
-//! wire spec says so, verifies V1 and V4 signatures (with STS tokens), checks signed RTMP
-//! push URLs, and can be told to fail on purpose. Start it in-process:
+//! wire spec says so, verifies V1 and V4 signatures (with STS tokens), takes real RTMP
+//! pushes on the same port (checking their signed URLs) and turns them into HLS objects,
+//! and can be told to fail on purpose. Start it in-process:
 //!
 //! ```no_run
 //! let emulator = osslive_emulator::Emulator::start(
