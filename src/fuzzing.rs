@@ -78,23 +78,25 @@ pub fn parse_history(body: &[u8]) -> Result<LiveChannelHistory, XmlFailure> {
 
 /// Reads an OSS `Error` document from a failed answer's body; `None` when it is not one.
 pub fn parse_error(body: &[u8]) -> Option<ErrorFields> {
-    xml::parse_error(body).map(|doc| ErrorFields {
-        code: doc.code,
-        message: doc.message,
-        request_id: doc.request_id,
-        host_id: doc.host_id,
-        ec: doc.ec,
-    })
+    xml::parse_error(body).map(ErrorFields::from)
+}
+
+impl From<xml::ErrorDocument> for ErrorFields {
+    fn from(doc: xml::ErrorDocument) -> Self {
+        ErrorFields {
+            code: doc.code,
+            message: doc.message,
+            request_id: doc.request_id,
+            host_id: doc.host_id,
+            ec: doc.ec,
+        }
+    }
 }
 
 /// Reads the `Error` document OSS puts base64-encoded in the `x-oss-err` header when the
 /// body is empty: the same decoding as the transport does before [`parse_error`].
 pub fn parse_error_header(value: &str) -> Option<ErrorFields> {
-    use base64::Engine as _;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(value.trim())
-        .ok()?;
-    parse_error(&decoded)
+    xml::parse_error_header(value).map(ErrorFields::from)
 }
 
 /// The PutLiveChannel body the client sends for `cfg`.

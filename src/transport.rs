@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use base64::Engine as _;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
@@ -506,12 +505,7 @@ fn service_error(
     body: &[u8],
     oss_err: Option<&str>,
 ) -> ServiceError {
-    let from_header = || {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(oss_err?.trim())
-            .ok()?;
-        xml::parse_error(&decoded)
-    };
+    let from_header = || oss_err.and_then(xml::parse_error_header);
     let document =
         xml::parse_error(body).or_else(|| if body.is_empty() { from_header() } else { None });
     match document {
@@ -551,6 +545,7 @@ fn service_error(
 mod tests {
     use super::*;
     use crate::{Addressing, Client, Credentials, SignatureVersion};
+    use base64::Engine as _;
 
     fn inner(endpoint: &str, addressing: Option<Addressing>) -> Client {
         let mut b = Client::builder()

@@ -238,6 +238,16 @@ pub(crate) fn parse_error(body: &[u8]) -> Option<ErrorDocument> {
     })
 }
 
+/// The `Error` document OSS puts base64-encoded in the `x-oss-err` header when an error
+/// answer has no body; `None` when the header is not base64 or not such a document.
+pub(crate) fn parse_error_header(value: &str) -> Option<ErrorDocument> {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    parse_error(&decoded)
+}
+
 // ---------------------------------------------------------------------------------------
 // Reading: the element walkers (each returns a bare reason; the public parsers add the
 // snippet once, so the walkers never touch the body)
