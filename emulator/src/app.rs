@@ -2,7 +2,6 @@
 //! operations, object reads, the admin endpoints, and faults on demand.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,11 +18,10 @@ use crate::rtmp_auth::{self, is_path_style_host, split_host_port};
 use crate::store::Store;
 use crate::xml;
 
+pub use crate::request_log::RequestLog;
+
 /// The admin clock endpoint refuses offsets beyond a century.
 const MAX_CLOCK_OFFSET_SECS: u64 = 100 * 366 * 86_400;
-
-/// Receives one line per request; never given a secret.
-pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// The emulator's clock: the system clock shifted by an adjustable offset, so that tests
 /// can put the server out of step with its clients.

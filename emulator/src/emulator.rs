@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::app::{App, RequestLog};
+use crate::app::App;
 use crate::auth::{AccessKey, Authority};
 use crate::error::OssError;
 use crate::faults::Fault;
 use crate::http::{Limits, RtmpHandler, Server};
 use crate::model::{Fragment, LiveSession};
+use crate::request_log::RequestLog;
 use crate::rtmp::Ingest;
 use crate::store::Store;
 use crate::tls::{TlsAcceptor, TlsIdentity};

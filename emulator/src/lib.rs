@@ -29,6 +29,7 @@ pub mod http;
 pub mod model;
 pub mod persist;
 pub mod playlist;
+mod request_log;
 pub mod rtmp;
 pub mod rtmp_auth;
 pub mod store;

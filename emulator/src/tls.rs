@@ -18,7 +18,7 @@ use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use rustls_pki_types::pem::{self, PemObject};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::app::RequestLog;
+use crate::request_log::RequestLog;
 
 /// The first byte of a TLS handshake record; a ClientHello always starts with it.
 const TLS_HANDSHAKE_RECORD: u8 = 0x16;
