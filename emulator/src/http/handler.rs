@@ -1,0 +1,24 @@
+//! What the server hands connections to: the application that answers HTTP requests and
+//! the service that takes RTMP connections on the same port.
+
+use std::net::{SocketAddr, TcpStream};
+
+use crate::http::bad_request::BadRequest;
+use crate::http::message::{Request, Response};
+
+/// The application behind the server.
+pub trait Handler: Send + Sync + 'static {
+    /// Answers one well-formed request.
+    fn handle(&self, req: &Request) -> Response;
+    /// Answers a request that could not be parsed (malformed request line/headers, head too large,
+    /// body over the limit, bad Content-Length, unsupported Transfer-Encoding...). The connection is closed after it.
+    fn bad_request(&self, peer: SocketAddr, problem: &BadRequest) -> Response;
+}
+
+/// Serves connections that speak RTMP instead of HTTP (their first byte is `0x03`, the RTMP
+/// version; HTTP starts with a letter and TLS with `0x16`).
+pub trait RtmpHandler: Send + Sync + 'static {
+    /// Serves one RTMP connection until it ends; nothing has been read from `stream` yet.
+    /// The server closes the socket when this returns.
+    fn serve(&self, stream: &TcpStream, peer: SocketAddr);
+}
