@@ -3,7 +3,7 @@
 //!
 //! Every reader is bounds-checked: malformed input gives an [`HlsError`], never a panic.
 
-use super::HlsError;
+use crate::hls::error::HlsError;
 
 /// The AAC sampling frequencies, indexed by `sampling_frequency_index`.
 pub const AAC_RATES: [u32; 13] = [

@@ -19,15 +19,18 @@
 //! [`HlsError`]; nothing here panics on input.
 
 pub mod codec;
+mod error;
 pub mod ts;
 
 use std::collections::VecDeque;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use crate::model::{AudioStat, Fragment, VideoStat};
 use codec::{AacConfig, AvcConfig, SpsInfo};
 use ts::TsMuxer;
+
+pub use error::HlsError;
 
 /// A segment that reaches this size is cut at the next frame, keyframe or not.
 pub const MAX_SEGMENT_BYTES: usize = 64 << 20;
@@ -35,29 +38,6 @@ pub const MAX_SEGMENT_BYTES: usize = 64 << 20;
 const RATE_WINDOW_MS: i64 = 5_000;
 /// At most this many frames are remembered for the rate window.
 const RATE_WINDOW_FRAMES: usize = 8_192;
-
-/// Why a tag was rejected. The segmenter's state is unchanged by a rejected tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HlsError {
-    /// The tag does not parse.
-    Malformed(&'static str),
-    /// Media arrived before its sequence header (AVC configuration or AudioSpecificConfig).
-    MissingConfig(&'static str),
-    /// The TS encoder refused a value (not expected with parsed input).
-    Mux(String),
-}
-
-impl fmt::Display for HlsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HlsError::Malformed(what) => write!(f, "malformed media tag: {what}"),
-            HlsError::MissingConfig(what) => write!(f, "{what} before its sequence header"),
-            HlsError::Mux(e) => write!(f, "TS muxing failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for HlsError {}
 
 /// One finished MPEG-TS segment.
 #[derive(Debug, Clone, PartialEq)]

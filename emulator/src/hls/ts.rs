@@ -14,7 +14,7 @@ use mpeg2ts::ts::{
     WriteTsPacket,
 };
 
-use super::HlsError;
+use crate::hls::error::HlsError;
 
 /// PID of the program map table.
 pub const PID_PMT: u16 = 0x1000;
