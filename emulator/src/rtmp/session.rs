@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::error::OssError;
 use crate::hls::{Segment, Segmenter};
 use crate::model::{AudioStat, LiveSession, VideoStat};
-use crate::rtmp::{app_is_valid, push_target};
+use crate::rtmp::target::{app_is_valid, push_target};
 use crate::rtmp_auth;
 
 /// The handshake must be over within this time.
