@@ -75,7 +75,7 @@ impl Credentials {
             ));
         }
         // The id and token travel in headers; the secret is only an HMAC key.
-        let limit = crate::client::MAX_HEADER_VALUE_BYTES;
+        let limit = crate::settings::MAX_HEADER_VALUE_BYTES;
         let too_long = |s: &str| s.len() > limit;
         if too_long(&self.access_key_id) || self.security_token.as_deref().is_some_and(too_long) {
             return Err(Error::Credentials(format!(

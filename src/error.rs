@@ -156,6 +156,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// A 2xx answer whose body is not the document the operation returns.
+    pub(crate) fn invalid_response(
+        status: u16,
+        request_id: Option<String>,
+        e: crate::xml::XmlError,
+    ) -> Error {
+        Error::InvalidResponse {
+            status,
+            reason: e.reason,
+            snippet: e.snippet,
+            request_id,
+        }
+    }
+}
+
 impl From<InvalidInput> for Error {
     fn from(e: InvalidInput) -> Self {
         Error::InvalidArgument(e)

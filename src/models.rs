@@ -165,6 +165,24 @@ pub struct ListOptions {
     pub max_keys: Option<u32>,
 }
 
+impl ListOptions {
+    /// Checks every option against the rules OSS enforces, before anything is sent: the
+    /// prefix and marker lengths and the page size.
+    pub fn validate(&self) -> Result<(), crate::validate::InvalidInput> {
+        use crate::validate;
+        if let Some(prefix) = &self.prefix {
+            validate::list_prefix(prefix)?;
+        }
+        if let Some(marker) = &self.marker {
+            validate::list_marker(marker)?;
+        }
+        if let Some(max_keys) = self.max_keys {
+            validate::max_keys(i64::from(max_keys))?;
+        }
+        Ok(())
+    }
+}
+
 /// One page of ListLiveChannel (`ListLiveChannelResult`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListLiveChannelResult {
@@ -321,4 +339,28 @@ pub struct VodPlaylist {
     pub m3u8: String,
     /// `x-oss-request-id` of the answer.
     pub request_id: Option<String>,
+}
+
+/// A signed RTMP push URL, whole and split the way encoders take it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRtmpUrl {
+    /// The whole URL: `rtmp://BUCKET.ENDPOINT/live/CHANNEL?…&Signature=…` (ffmpeg, librtmp).
+    pub url: String,
+    /// The server part: `rtmp://BUCKET.ENDPOINT/live` (OBS's "Server").
+    pub server: String,
+    /// The stream key: `CHANNEL?…&Signature=…` (OBS's "Stream Key").
+    pub stream_key: String,
+    /// When the signature stops being accepted.
+    pub expires: SystemTime,
+}
+
+// The URL is a bearer credential until it expires: show where it points, not the signature.
+impl std::fmt::Debug for SignedRtmpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRtmpUrl")
+            .field("server", &self.server)
+            .field("stream_key", &"<signed>")
+            .field("expires", &crate::time::unix_seconds(self.expires))
+            .finish()
+    }
 }
