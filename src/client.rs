@@ -10,7 +10,7 @@ use ureq::tls::{Certificate, PemItem};
 
 use crate::bucket::Bucket;
 use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
 use crate::settings::{
     Addressing, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
@@ -253,8 +253,9 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
-            Error::Config(
-                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar".into(),
+            Error::config(
+                "endpoint",
+                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar",
             )
         })?)?;
         let region = match self.region.filter(|r| !r.is_empty()) {
@@ -263,37 +264,53 @@ impl ClientBuilder {
         };
         if let Some(r) = &region {
             if r.len() > 64 || !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(Error::Config(format!(
-                    "region {r:?} may hold only letters, digits and '-', at most 64 of them"
-                )));
+                return Err(Error::config(
+                    "region",
+                    format!(
+                        "region {r:?} may hold only letters, digits and '-', at most 64 of them"
+                    ),
+                ));
             }
         }
         if self.signature_version == SignatureVersion::V4 && region.is_none() {
-            return Err(Error::Config(format!(
-                "V4 signing needs a region and none can be derived from the endpoint {:?}: call .region(\"cn-hangzhou\") \
+            return Err(Error::config(
+                "region",
+                format!(
+                    "V4 signing needs a region and none can be derived from the endpoint {:?}: call .region(\"cn-hangzhou\") \
                  (or use an endpoint like oss-cn-hangzhou.aliyuncs.com)",
-                endpoint.host
-            )));
+                    endpoint.host
+                ),
+            ));
         }
-        if self.connect_timeout.is_zero()
-            || self.request_timeout.is_zero()
-            || self.retry.deadline.is_zero()
-        {
-            return Err(Error::Config(
-                "timeouts and the deadline must be greater than zero".into(),
+        let zero = [
+            ("connect_timeout", self.connect_timeout),
+            ("request_timeout", self.request_timeout),
+            ("deadline", self.retry.deadline),
+        ]
+        .into_iter()
+        .find(|(_, d)| d.is_zero());
+        if let Some((setting, _)) = zero {
+            return Err(Error::config(
+                setting,
+                "timeouts and the deadline must be greater than zero",
             ));
         }
         if self.retry.max_attempts == 0 {
-            return Err(Error::Config("max_attempts must be at least 1".into()));
+            return Err(Error::config(
+                "max_attempts",
+                "max_attempts must be at least 1",
+            ));
         }
         if self.user_agent.len() > MAX_HEADER_VALUE_BYTES {
-            return Err(Error::Config(format!(
-                "the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"
-            )));
+            return Err(Error::config(
+                "user_agent",
+                format!("the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"),
+            ));
         }
         if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
-            return Err(Error::Config(
-                "the user agent must not contain control characters".into(),
+            return Err(Error::config(
+                "user_agent",
+                "the user agent must not contain control characters",
             ));
         }
         let addressing = self
@@ -335,9 +352,10 @@ fn load_ca_certificates(sources: &[CaSource]) -> Result<Option<Vec<Certificate<'
     for source in sources {
         match source {
             CaSource::Pem(pem) => certificates.extend(parse_ca_pem(pem).map_err(|why| {
-                Error::Config(format!(
-                    "the CA certificates given to ca_certificates_pem: {why}"
-                ))
+                Error::config(
+                    "ca_certificates_pem",
+                    format!("the CA certificates given to ca_certificates_pem: {why}"),
+                )
             })?),
             CaSource::File(path) => certificates.extend(ca_certificates_from_file(path)?),
             CaSource::Certificates(certs) => certificates.extend(certs.iter().cloned()),
@@ -349,12 +367,20 @@ fn load_ca_certificates(sources: &[CaSource]) -> Result<Option<Vec<Certificate<'
 /// Reads the PEM CA bundle at `path`, with errors that name it.
 pub(crate) fn ca_certificates_from_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     let what = format!("CA file {}", path.display());
-    let pem =
-        std::fs::read(path).map_err(|e| Error::Config(format!("{what}: cannot read it: {e}")))?;
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::Config(
+            ConfigError::new(format!("{what}: cannot read it: {e}"))
+                .with_setting("ca_file")
+                .with_source(e),
+        )
+    })?;
     if pem.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Config(format!("{what}: the file is empty")));
+        return Err(Error::config(
+            "ca_file",
+            format!("{what}: the file is empty"),
+        ));
     }
-    parse_ca_pem(&pem).map_err(|why| Error::Config(format!("{what}: {why}")))
+    parse_ca_pem(&pem).map_err(|why| Error::config("ca_file", format!("{what}: {why}")))
 }
 
 /// The certificates in PEM text, or why there are none usable.
@@ -558,9 +584,11 @@ mod tests {
         ];
         for (pem, reason) in cases {
             let err = build(Client::builder().ca_certificates_pem(pem)).unwrap_err();
-            let Error::Config(message) = &err else {
+            let Error::Config(config) = &err else {
                 panic!("{err:?}");
             };
+            assert_eq!(config.setting(), Some("ca_certificates_pem"));
+            let message = config.message();
             assert!(
                 message.starts_with("the CA certificates given to ca_certificates_pem: ")
                     && message.contains(reason),
@@ -570,7 +598,8 @@ mod tests {
         let path = std::env::temp_dir().join("osslive-no-such-dir/ca.pem");
         let err = build(Client::builder().ca_file(&path)).unwrap_err();
         assert!(
-            matches!(&err, Error::Config(m) if m.contains(&path.display().to_string())),
+            matches!(&err, Error::Config(c) if c.message().contains(&path.display().to_string())
+                && c.setting() == Some("ca_file")),
             "{err:?}"
         );
         let shown = format!("{:?}", Client::builder().ca_certificates_pem(not_der));

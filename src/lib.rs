@@ -42,7 +42,10 @@ pub(crate) mod xml;
 pub use bucket::{Bucket, LiveChannelIter, LiveChannelPages};
 pub use client::{Client, ClientBuilder};
 pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
-pub use error::{Error, ServiceError};
+pub use error::{
+    ConfigError, CredentialsError, Error, InvalidResponse, ServiceError, TimeoutError, TimeoutKind,
+    TlsError, TransportError, TransportErrorKind,
+};
 pub use models::*;
 pub use retry::{
     DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY, MAX_RETRY_DELAY,

@@ -1640,12 +1640,13 @@ fn non_xml_success_body_is_an_invalid_response_with_a_snippet() {
         .unwrap();
     emulator.inject_fault(Fault::NonXml, 1);
     match bucket.get_live_channel_stat("c").unwrap_err() {
-        Error::InvalidResponse {
+        Error::InvalidResponse(osslive::InvalidResponse {
             status,
             reason,
             snippet,
             request_id,
-        } => {
+            ..
+        }) => {
             assert_eq!(status, 200);
             assert!(snippet.contains("this is not XML"), "{snippet:?}");
             assert!(!reason.is_empty());
@@ -1748,7 +1749,7 @@ fn oversized_answer_is_refused_at_the_limit() {
         .unwrap();
     emulator.inject_fault(Fault::Oversized(20 * 1024 * 1024), 1);
     match bucket.get_live_channel_info("c").unwrap_err() {
-        Error::InvalidResponse { status, reason, .. } => {
+        Error::InvalidResponse(osslive::InvalidResponse { status, reason, .. }) => {
             assert_eq!(status, 200);
             assert!(
                 reason.contains(&osslive::DEFAULT_MAX_RESPONSE_BYTES.to_string()),
@@ -1768,7 +1769,7 @@ fn oversized_answer_is_refused_at_the_limit() {
     emulator.inject_fault(Fault::Oversized(8192), 1);
     let err = small.get_live_channel_info("c").unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidResponse { reason, .. } if reason.contains("4096")),
+        matches!(&err, Error::InvalidResponse(osslive::InvalidResponse { reason, .. }) if reason.contains("4096")),
         "{err:?}"
     );
     emulator.inject_fault(Fault::Oversized(4000), 1);

@@ -21,7 +21,7 @@ impl Endpoint {
         // Quote at most the start of the text: an error message must stay readable.
         let shown: String = text.chars().take(64).collect();
         let more = if shown.len() < text.len() { "…" } else { "" };
-        let bad = |why: &str| Error::Config(format!("endpoint {shown:?}{more}: {why}"));
+        let bad = |why: &str| Error::config("endpoint", format!("endpoint {shown:?}{more}: {why}"));
         let trimmed = text.trim();
         let (https, rest) = if let Some(r) = trimmed.strip_prefix("https://") {
             (true, r)

@@ -3,7 +3,10 @@
 
 use std::time::SystemTime;
 
-use crate::error::{Error, ServiceError};
+use crate::error::{
+    ConfigError, Error, ServiceError, Source, TimeoutError, TimeoutKind, TlsError, TransportError,
+    TransportErrorKind,
+};
 use crate::xml;
 
 /// A failed attempt: the error, whether trying again may help, and the server's clock
@@ -26,7 +29,7 @@ impl From<Error> for AttemptFailure {
 
 /// A TLS failure: not retried, since the same handshake fails the same way. A
 /// certificate that does not verify gets a hint at the usual causes.
-fn tls_failure(detail: &str) -> Error {
+fn tls_failure(detail: &str, source: Source) -> Error {
     let hint = if detail.contains("certificate") {
         " (the server's TLS certificate could not be verified: check that the endpoint's host \
          name is the one the certificate is for, and for a private CA set its certificates \
@@ -34,47 +37,110 @@ fn tls_failure(detail: &str) -> Error {
     } else {
         ""
     };
-    Error::Tls(format!("{detail}{hint}"))
+    Error::Tls(TlsError::new(format!("{detail}{hint}"), Some(source)))
+}
+
+/// What kind of transport trouble an I/O error on the connection is.
+fn io_kind(kind: std::io::ErrorKind) -> TransportErrorKind {
+    use std::io::ErrorKind::*;
+    match kind {
+        ConnectionRefused | AddrNotAvailable | NotConnected | HostUnreachable
+        | NetworkUnreachable => TransportErrorKind::Connect,
+        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+            TransportErrorKind::Reset
+        }
+        _ => TransportErrorKind::Io,
+    }
 }
 
 /// Maps a ureq failure, deciding whether the same request may succeed again: a
 /// refused, reset or cut connection, a failed name lookup and a timeout may; a TLS
 /// failure (a certificate that does not verify, for an unknown issuer or another host
 /// name) or a malformed request will not. The decision agrees with `Error::is_retryable`.
-pub(crate) fn map_ureq_error(e: ureq::Error) -> AttemptFailure {
+///
+/// `deadline_bound` says that this attempt's overall timeout was cut to what was left of
+/// the call's deadline, so that expiring is the deadline's doing. The ureq error (or the
+/// io or rustls error inside it) is kept as the source.
+pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFailure {
     use std::io::ErrorKind;
+    let whole_request = if deadline_bound {
+        TimeoutKind::Deadline
+    } else {
+        TimeoutKind::Request
+    };
+    let timeout = |kind, message: String, source: Source| {
+        Error::Timeout(TimeoutError::new(kind, message, Some(source)))
+    };
+    let transport = |kind, message: String, source: Source| {
+        Error::Transport(TransportError::new(kind, message, Some(source)))
+    };
+    let config = |message: String, source: ureq::Error| {
+        Error::Config(ConfigError::new(message).with_source(source))
+    };
     let (error, retryable) = match e {
-        ureq::Error::Timeout(which) => (Error::Timeout(format!("{which:?} timeout expired")), true),
+        ureq::Error::Timeout(which) => {
+            let kind = match which {
+                ureq::Timeout::Resolve | ureq::Timeout::Connect => TimeoutKind::Connect,
+                _ => whole_request,
+            };
+            let message = format!("{which:?} timeout expired");
+            (timeout(kind, message, Box::new(e)), true)
+        }
         ureq::Error::Io(io)
             if io.kind() == ErrorKind::TimedOut || io.kind() == ErrorKind::WouldBlock =>
         {
-            (Error::Timeout(io.to_string()), true)
+            (timeout(whole_request, io.to_string(), Box::new(io)), true)
         }
         // Name service hiccups pass, so this is retried like a refused connection.
         ureq::Error::HostNotFound => (
-            Error::Transport("the endpoint's host name could not be resolved".into()),
+            transport(
+                TransportErrorKind::Dns,
+                "the endpoint's host name could not be resolved".into(),
+                Box::new(e),
+            ),
             true,
         ),
-        ureq::Error::Tls(why) => (tls_failure(why), false),
-        ureq::Error::Rustls(e) => (tls_failure(&e.to_string()), false),
+        ureq::Error::Tls(why) => (tls_failure(why, Box::new(e)), false),
+        ureq::Error::Rustls(rustls) => {
+            let detail = rustls.to_string();
+            (tls_failure(&detail, Box::new(rustls)), false)
+        }
         ureq::Error::Io(io) if io.kind() == ErrorKind::InvalidData => {
             // rustls reports a certificate it will not trust (unknown issuer, another
             // host name, expired) and a broken TLS record as invalid data.
-            (tls_failure(&io.to_string()), false)
+            let detail = io.to_string();
+            (tls_failure(&detail, Box::new(io)), false)
         }
         // Validation keeps these from happening; if one does, the input is at fault.
-        ureq::Error::Http(e) => (
-            Error::Config(format!("cannot build the request: {e}")),
-            false,
-        ),
-        ureq::Error::BadUri(e) => (Error::Config(format!("bad URL: {e}")), false),
+        ureq::Error::Http(ref why) => {
+            let message = format!("cannot build the request: {why}");
+            (config(message, e), false)
+        }
+        ureq::Error::BadUri(ref why) => {
+            let message = format!("bad URL: {why}");
+            (config(message, e), false)
+        }
         // The request head did not fit the writer: the same request never will, and
         // validation of header sizes should have caught it before.
-        ureq::Error::Protocol(p) if p.to_string().contains("output too small") => (
-            Error::Config(format!("the request is too large to send: {p}")),
-            false,
-        ),
-        other => (Error::Transport(other.to_string()), true),
+        ureq::Error::Protocol(ref p) if p.to_string().contains("output too small") => {
+            let message = format!("the request is too large to send: {p}");
+            (config(message, e), false)
+        }
+        ureq::Error::Io(io) => {
+            // The text stays ureq's ("io: ..."), as before the kind was kept.
+            let message = format!("io: {io}");
+            (transport(io_kind(io.kind()), message, Box::new(io)), true)
+        }
+        other => {
+            let kind = match other {
+                ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
+                ureq::Error::Protocol(_)
+                | ureq::Error::LargeResponseHeader(..)
+                | ureq::Error::BodyStalled => TransportErrorKind::Protocol,
+                _ => TransportErrorKind::Other,
+            };
+            (transport(kind, other.to_string(), Box::new(other)), true)
+        }
     };
     AttemptFailure {
         error,
@@ -107,7 +173,7 @@ pub(crate) fn service_error(
             request_id: doc.request_id.or(request_id),
             host_id: doc.host_id,
             ec: doc.ec,
-            attempts: 1,
+            attempts: 0,
         },
         None => {
             let snippet: String = String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -126,7 +192,7 @@ pub(crate) fn service_error(
                 request_id,
                 host_id: None,
                 ec: None,
-                attempts: 1,
+                attempts: 0,
             }
         }
     }

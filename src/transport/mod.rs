@@ -15,11 +15,14 @@ use std::time::{Duration, Instant, SystemTime};
 use ureq::tls::Certificate;
 
 use crate::credentials::{self, Credentials, CredentialsProvider};
-use crate::error::Error;
+use crate::error::{
+    ConfigError, Error, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
+};
 use crate::retry::{RetryPolicy, SkewedClock};
 use crate::settings::{Addressing, LogHook, SignatureVersion};
 use crate::signing::rtmp::TokenForm;
 use crate::signing::{RequestToSign, v1, v4};
+use crate::xml::XmlError;
 
 pub(crate) use endpoint::Endpoint;
 use endpoint::{push_bucket_base, request_url};
@@ -183,14 +186,16 @@ impl Transport {
         let deadline = started + policy.deadline;
         let mut attempt = 0;
         loop {
-            attempt += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = if remaining.is_zero() {
-                AttemptFailure::from(Error::Timeout(format!(
-                    "the deadline of {:?} passed",
-                    policy.deadline
+                // No attempt is made: the error counts only those that were.
+                AttemptFailure::from(Error::Timeout(TimeoutError::new(
+                    TimeoutKind::Deadline,
+                    format!("the deadline of {:?} passed", policy.deadline),
+                    None,
                 )))
             } else {
+                attempt += 1;
                 match self.attempt_once(&req, remaining) {
                     Ok(response) => return Ok(response),
                     Err(failure) => failure,
@@ -198,7 +203,9 @@ impl Transport {
             };
             let left = deadline.saturating_duration_since(Instant::now());
             if !failure.retryable || attempt >= policy.max_attempts || left.is_zero() {
-                return Err(Self::with_attempts(failure.error, attempt));
+                let mut error = failure.error;
+                error.set_attempts(attempt);
+                return Err(error);
             }
             if let Some(server_time) = failure.server_time {
                 let offset = self.clock.correct(server_time, SystemTime::now());
@@ -220,34 +227,6 @@ impl Transport {
                 )
             });
             std::thread::sleep(delay);
-        }
-    }
-
-    /// Says in the error how many attempts were made, when there was more than one.
-    fn with_attempts(error: Error, attempts: u32) -> Error {
-        if attempts <= 1 {
-            return error;
-        }
-        let note = format!(" (after {attempts} attempts)");
-        match error {
-            Error::Service(mut e) => {
-                e.attempts = attempts;
-                Error::Service(e)
-            }
-            Error::Transport(m) => Error::Transport(m + &note),
-            Error::Timeout(m) => Error::Timeout(m + &note),
-            Error::InvalidResponse {
-                status,
-                reason,
-                snippet,
-                request_id,
-            } => Error::InvalidResponse {
-                status,
-                reason: reason + &note,
-                snippet,
-                request_id,
-            },
-            other => other,
         }
     }
 
@@ -293,7 +272,7 @@ impl Transport {
                         &to_sign,
                         &[],
                     )
-                    .map_err(|e| Error::Config(e.to_string()))?
+                    .map_err(|e| Error::Config(ConfigError::new(e.to_string()).with_source(e)))?
                     .authorization
                 }
             }
@@ -313,11 +292,16 @@ impl Transport {
         }
         builder = builder.header("authorization", authorization);
         let body: &[u8] = req.body.as_deref().unwrap_or(&[]);
-        let request = builder
-            .body(body)
-            .map_err(|e| Error::Transport(format!("cannot build the request: {e}")))?;
+        let request = builder.body(body).map_err(|e| {
+            Error::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!("cannot build the request: {e}"),
+                Some(Box::new(e)),
+            ))
+        })?;
         // Only a deadline nearer than the per-request timeout needs a request-level setting.
-        let request = if time_left < self.request_timeout {
+        let deadline_bound = time_left < self.request_timeout;
+        let request = if deadline_bound {
             self.agent
                 .configure_request(request)
                 .timeout_global(Some(time_left))
@@ -325,7 +309,10 @@ impl Transport {
         } else {
             request
         };
-        let mut response = self.agent.run(request).map_err(map_ureq_error)?;
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|e| map_ureq_error(e, deadline_bound))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -345,14 +332,17 @@ impl Transport {
         {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(limit)) => {
-                return Err(AttemptFailure::from(Error::InvalidResponse {
+                let reason = format!("the response body is larger than the limit of {limit} bytes");
+                return Err(AttemptFailure::from(Error::invalid_response(
                     status,
-                    reason: format!("the response body is larger than the limit of {limit} bytes"),
-                    snippet: String::new(),
                     request_id,
-                }));
+                    XmlError {
+                        reason,
+                        snippet: String::new(),
+                    },
+                )));
             }
-            Err(e) => return Err(map_ureq_error(e)),
+            Err(e) => return Err(map_ureq_error(e, deadline_bound)),
         };
         if (200..300).contains(&status) {
             return Ok(OssResponse {
@@ -373,7 +363,7 @@ impl Transport {
         Err(AttemptFailure {
             retryable: retryable_status(status) || (skewed && server_time.is_some()),
             server_time,
-            error: Error::Service(Box::new(error)),
+            error: Error::service(error),
         })
     }
 }
