@@ -49,6 +49,7 @@ impl Bucket {
             status,
             request_id,
             body,
+            attempts,
         } = self.transport.send(OssRequest {
             method,
             bucket: &self.name,
@@ -61,7 +62,11 @@ impl Bucket {
                 result.set_request_id(request_id);
                 Ok(result)
             }
-            Err(e) => Err(Error::invalid_response(status, request_id, e)),
+            Err(e) => {
+                let mut error = Error::invalid_response(status, request_id, e);
+                error.set_attempts(attempts);
+                Err(error)
+            }
         }
     }
 

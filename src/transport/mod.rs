@@ -82,6 +82,9 @@ pub(crate) struct OssResponse {
     pub(crate) status: u16,
     pub(crate) request_id: Option<String>,
     pub(crate) body: Vec<u8>,
+    /// The attempts the call made, this one included: for an error the body turns out
+    /// to be.
+    pub(crate) attempts: u32,
 }
 
 impl Transport {
@@ -197,7 +200,12 @@ impl Transport {
             } else {
                 attempt += 1;
                 match self.attempt_once(&req, remaining) {
-                    Ok(response) => return Ok(response),
+                    Ok(response) => {
+                        return Ok(OssResponse {
+                            attempts: attempt,
+                            ..response
+                        });
+                    }
                     Err(failure) => failure,
                 }
             };
@@ -349,6 +357,7 @@ impl Transport {
                 status,
                 request_id,
                 body,
+                attempts: 1,
             });
         }
         let error = service_error(status, request_id, &body, oss_err_header.as_deref());
