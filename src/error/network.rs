@@ -26,102 +26,94 @@ pub enum TransportErrorKind {
     Other,
 }
 
-/// The request did not reach OSS or the answer did not come back whole.
+/// What every error of a failed attempt holds: what happened, the underlying error, and
+/// the attempts the call made (set once, when the call gives up).
 #[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
+struct Failure {
     message: String,
     source: Option<Source>,
     attempts: u32,
 }
 
+/// The accessors, `Display` (the message, then the attempt count when there were
+/// several) and `source()` of an error type built on [`Failure`].
+macro_rules! failure_error {
+    ($ty:ident) => {
+        impl $ty {
+            /// What happened, without the attempt count.
+            pub fn message(&self) -> &str {
+                &self.failure.message
+            }
+
+            /// How many attempts the call made.
+            pub fn attempts(&self) -> u32 {
+                self.failure.attempts
+            }
+
+            pub(crate) fn set_attempts(&mut self, attempts: u32) {
+                self.failure.attempts = attempts;
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.failure.message)?;
+                attempts_note(f, self.failure.attempts)
+            }
+        }
+
+        impl std::error::Error for $ty {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                source_of(&self.failure.source)
+            }
+        }
+    };
+}
+
+/// The request did not reach OSS or the answer did not come back whole.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    failure: Failure,
+}
+
 impl TransportError {
     pub(crate) fn new(kind: TransportErrorKind, message: String, source: Option<Source>) -> Self {
-        TransportError {
-            kind,
+        let failure = Failure {
             message,
             source,
             attempts: 0,
-        }
+        };
+        TransportError { kind, failure }
     }
 
     /// What kind of trouble it was.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
-
-    /// What happened, without the attempt count.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// How many attempts the call made.
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    pub(crate) fn set_attempts(&mut self, attempts: u32) {
-        self.attempts = attempts;
-    }
 }
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        attempts_note(f, self.attempts)
-    }
-}
+failure_error!(TransportError);
 
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        source_of(&self.source)
-    }
-}
-
-/// The TLS handshake failed; retrying will not help.
+/// The TLS handshake failed; retrying will not help, so the call made one attempt. The
+/// message adds a hint at the usual causes of a certificate that does not verify.
 #[derive(Debug)]
 pub struct TlsError {
-    message: String,
-    source: Option<Source>,
-    attempts: u32,
+    failure: Failure,
 }
 
 impl TlsError {
     pub(crate) fn new(message: String, source: Option<Source>) -> Self {
-        TlsError {
+        let failure = Failure {
             message,
             source,
             attempts: 0,
-        }
-    }
-
-    /// What failed, with a hint at the usual causes of a certificate that does not verify.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// How many attempts the call made (one: a TLS failure is not retried).
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    pub(crate) fn set_attempts(&mut self, attempts: u32) {
-        self.attempts = attempts;
+        };
+        TlsError { failure }
     }
 }
 
-impl fmt::Display for TlsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        attempts_note(f, self.attempts)
-    }
-}
-
-impl std::error::Error for TlsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        source_of(&self.source)
-    }
-}
+failure_error!(TlsError);
 
 /// Which limit a [`TimeoutError`] hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,53 +131,26 @@ pub enum TimeoutKind {
 #[derive(Debug)]
 pub struct TimeoutError {
     kind: TimeoutKind,
-    message: String,
-    source: Option<Source>,
-    attempts: u32,
+    failure: Failure,
 }
 
 impl TimeoutError {
     pub(crate) fn new(kind: TimeoutKind, message: String, source: Option<Source>) -> Self {
-        TimeoutError {
-            kind,
+        let failure = Failure {
             message,
             source,
             attempts: 0,
-        }
+        };
+        TimeoutError { kind, failure }
     }
 
     /// Which timeout expired.
     pub fn kind(&self) -> TimeoutKind {
         self.kind
     }
-
-    /// What expired, without the attempt count.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// How many attempts the call made.
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    pub(crate) fn set_attempts(&mut self, attempts: u32) {
-        self.attempts = attempts;
-    }
 }
 
-impl fmt::Display for TimeoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        attempts_note(f, self.attempts)
-    }
-}
-
-impl std::error::Error for TimeoutError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        source_of(&self.source)
-    }
-}
+failure_error!(TimeoutError);
 
 /// A kept cause as `source()` returns it.
 pub(crate) fn source_of(source: &Option<Source>) -> Option<&(dyn std::error::Error + 'static)> {

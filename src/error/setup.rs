@@ -5,6 +5,53 @@ use std::fmt;
 
 use super::network::{Source, source_of};
 
+/// What both error types here share: `message()`, `with_source`, `Display` (the
+/// message), `source()`, and conversion from a message, so that code written when these
+/// variants held a `String` (`Error::Credentials("...".into())`) still compiles.
+macro_rules! message_error {
+    ($ty:ident) => {
+        impl $ty {
+            /// Keeps the error that caused this one, for `source()`.
+            pub fn with_source(
+                mut self,
+                source: impl std::error::Error + Send + Sync + 'static,
+            ) -> Self {
+                self.source = Some(Box::new(source));
+                self
+            }
+
+            /// What is wrong.
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.message)
+            }
+        }
+
+        impl std::error::Error for $ty {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                source_of(&self.source)
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(message: String) -> Self {
+                $ty::new(message)
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(message: &str) -> Self {
+                $ty::new(message)
+            }
+        }
+    };
+}
+
 /// The client is configured in a way that cannot work, or a request could not be built
 /// from it.
 #[derive(Debug)]
@@ -30,48 +77,15 @@ impl ConfigError {
         self
     }
 
-    /// Keeps the error that caused this one, for `source()`.
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
-        self
-    }
-
     /// The `ClientBuilder` setting at fault (`endpoint`, `region`, `connect_timeout`,
     /// `request_timeout`, `deadline`, `max_attempts`, `user_agent`,
     /// `ca_certificates_pem`, `ca_file`), when one is.
     pub fn setting(&self) -> Option<&'static str> {
         self.setting
     }
-
-    /// What is wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        source_of(&self.source)
-    }
-}
-
-impl From<String> for ConfigError {
-    fn from(message: String) -> Self {
-        ConfigError::new(message)
-    }
-}
-
-impl From<&str> for ConfigError {
-    fn from(message: &str) -> Self {
-        ConfigError::new(message)
-    }
-}
+message_error!(ConfigError);
 
 /// Credentials could not be had or cannot be used. Never holds a secret.
 #[derive(Debug)]
@@ -91,39 +105,6 @@ impl CredentialsError {
             source: None,
         }
     }
-
-    /// Keeps the error that caused this one (a failed STS call, say), for `source()`.
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
-        self
-    }
-
-    /// What is wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CredentialsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        source_of(&self.source)
-    }
-}
-
-impl From<String> for CredentialsError {
-    fn from(message: String) -> Self {
-        CredentialsError::new(message)
-    }
-}
-
-impl From<&str> for CredentialsError {
-    fn from(message: &str) -> Self {
-        CredentialsError::new(message)
-    }
-}
+message_error!(CredentialsError);
