@@ -46,7 +46,7 @@ fn run() -> Result<(), osslive::Error> {
                 DEMO_ID,
                 DEMO_SECRET,
             ))
-            .map_err(osslive::Error::Config)?;
+            .map_err(|e| osslive::Error::Config(e.into()))?;
             println!(
                 "No OSS_ENDPOINT/OSS_BUCKET set: started the osslive emulator at {}.",
                 emulator.endpoint()

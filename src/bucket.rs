@@ -1,79 +1,33 @@
-//! The LiveChannel operations of one bucket, named after the Go SDK's methods.
+//! The LiveChannel operations of one bucket, named after the Go SDK's methods, and the
+//! walk over every page of ListLiveChannel.
+//!
+//! Every operation checks all its arguments against the OSS rules ([`crate::validate`])
+//! before anything is sent, then takes the one path of [`Bucket::call`].
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::client::{Addressing, Client};
+use crate::answer::FromAnswer;
 use crate::encoding::percent_encode;
+use crate::error::Error;
 use crate::models::*;
 use crate::signing::rtmp::RtmpUrlParams;
-use crate::transport::{self, OssRequest, OssResponse};
+use crate::transport::{OssRequest, OssResponse, Transport};
 use crate::validate::{self, InvalidInput};
-use crate::{Error, credentials, xml};
+use crate::xml;
 
-/// A bucket of a [`Client`]: cheap to clone, shares the client's connections.
+/// A bucket of a [`Client`](crate::Client): cheap to clone, shares the client's
+/// connections.
 #[derive(Debug, Clone)]
 pub struct Bucket {
-    client: Client,
+    transport: Arc<Transport>,
     name: String,
 }
 
-/// A signed RTMP push URL, whole and split the way encoders take it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SignedRtmpUrl {
-    /// The whole URL: `rtmp://BUCKET.ENDPOINT/live/CHANNEL?…&Signature=…` (ffmpeg, librtmp).
-    pub url: String,
-    /// The server part: `rtmp://BUCKET.ENDPOINT/live` (OBS's "Server").
-    pub server: String,
-    /// The stream key: `CHANNEL?…&Signature=…` (OBS's "Stream Key").
-    pub stream_key: String,
-    /// When the signature stops being accepted.
-    pub expires: SystemTime,
-}
-
-// The URL is a bearer credential until it expires: show where it points, not the signature.
-impl std::fmt::Debug for SignedRtmpUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedRtmpUrl")
-            .field("server", &self.server)
-            .field("stream_key", &"<signed>")
-            .field("expires", &crate::time::unix_seconds(self.expires))
-            .finish()
-    }
-}
-
-/// Unix seconds beyond this (the year 2286) are taken for milliseconds by mistake.
-const MAX_PLAUSIBLE_UNIX_SECONDS: u64 = 10_000_000_000;
-
-fn unix_seconds(field: &'static str, t: SystemTime) -> Result<u64, Error> {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_err(|_| InvalidInput {
-            field,
-            rule: "must not be before 1970".into(),
-        })?
-        .as_secs();
-    if secs >= MAX_PLAUSIBLE_UNIX_SECONDS {
-        return Err(InvalidInput {
-            field,
-            rule: format!("{secs} is after the year 2286: was it given in milliseconds?"),
-        }
-        .into());
-    }
-    Ok(secs)
-}
-
-/// The playlist rules, reported under the name of the URL parameter that carries the
-/// playlist in PostVodPlaylist and RTMP URLs rather than the configuration element.
-fn as_playlist_parameter(e: InvalidInput) -> InvalidInput {
-    InvalidInput {
-        field: "playlistName",
-        ..e
-    }
-}
-
 impl Bucket {
-    pub(crate) fn new(client: Client, name: String) -> Bucket {
-        Bucket { client, name }
+    /// A handle on `name`, which the caller has checked.
+    pub(crate) fn new(transport: Arc<Transport>, name: String) -> Bucket {
+        Bucket { transport, name }
     }
 
     /// The bucket name.
@@ -81,23 +35,39 @@ impl Bucket {
         &self.name
     }
 
-    fn send(
+    /// The path every operation takes: sends the request, reads the 2xx answer into the
+    /// result model (a body that is not the expected document is an invalid response
+    /// keeping the status and request id) and sets the request id on it.
+    fn call<T: FromAnswer>(
         &self,
         method: &'static str,
         key: Option<&str>,
         query: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
-    ) -> Result<OssResponse, Error> {
-        transport::send(
-            &self.client.inner,
-            OssRequest {
-                method,
-                bucket: &self.name,
-                key,
-                query,
-                body,
-            },
-        )
+    ) -> Result<T, Error> {
+        let OssResponse {
+            status,
+            request_id,
+            body,
+            attempts,
+        } = self.transport.send(OssRequest {
+            method,
+            bucket: &self.name,
+            key,
+            query,
+            body,
+        })?;
+        match T::read(status, body) {
+            Ok(mut result) => {
+                result.set_request_id(request_id);
+                Ok(result)
+            }
+            Err(e) => {
+                let mut error = Error::invalid_response(status, request_id, e);
+                error.set_attempts(attempts);
+                Err(error)
+            }
+        }
     }
 
     /// PutLiveChannel: creates a channel, or replaces the configuration of one nobody is
@@ -110,47 +80,44 @@ impl Bucket {
         validate::channel_name(channel)?;
         config.validate()?;
         let body = xml::write_configuration(config).into_bytes();
-        let response = self.send(
-            "PUT",
-            Some(channel),
-            vec![("live", String::new())],
-            Some(body),
-        )?;
-        let mut result =
-            xml::parse_create_result(&response.body).map_err(|e| response.invalid(e))?;
-        result.request_id = response.request_id;
-        Ok(result)
+        self.call("PUT", Some(channel), live(), Some(body))
     }
 
     /// ListLiveChannel: one page of channels.
     pub fn list_live_channel(&self, options: &ListOptions) -> Result<ListLiveChannelResult, Error> {
-        let mut query = vec![("live", String::new())];
+        options.validate()?;
+        let mut query = live();
         if let Some(prefix) = &options.prefix {
-            validate::list_prefix(prefix)?;
             query.push(("prefix", prefix.clone()));
         }
         if let Some(marker) = &options.marker {
-            validate::list_marker(marker)?;
             query.push(("marker", marker.clone()));
         }
         if let Some(max_keys) = options.max_keys {
-            validate::max_keys(i64::from(max_keys))?;
             query.push(("max-keys", max_keys.to_string()));
         }
-        let response = self.send("GET", None, query, None)?;
-        let mut page = xml::parse_list(&response.body).map_err(|e| response.invalid(e))?;
-        page.request_id = response.request_id;
-        Ok(page)
+        self.call("GET", None, query, None)
+    }
+
+    /// Every page of ListLiveChannel for `options.prefix`, from `options.marker` on,
+    /// `options.max_keys` channels at a time; see [`LiveChannelPages`]. Nothing is sent
+    /// until the first [`LiveChannelPages::next_page`].
+    pub fn list_live_channel_pages(&self, options: ListOptions) -> LiveChannelPages {
+        LiveChannelPages {
+            bucket: self.clone(),
+            options,
+            started: false,
+            done: false,
+        }
     }
 
     /// Every channel matching `options.prefix`, page after page by `NextMarker`, holding one
     /// page in memory at a time. `options.max_keys` sets the page size.
     pub fn list_live_channels(&self, options: ListOptions) -> LiveChannelIter {
         LiveChannelIter {
-            bucket: self.clone(),
-            options,
+            pages: self.list_live_channel_pages(options),
             page: Vec::new().into_iter(),
-            done: false,
+            failed: false,
         }
     }
 
@@ -162,57 +129,31 @@ impl Bucket {
         status: ChannelStatus,
     ) -> Result<Acknowledged, Error> {
         validate::channel_name(channel)?;
-        let query = vec![
-            ("live", String::new()),
-            ("status", status.as_str().to_owned()),
-        ];
-        let response = self.send("PUT", Some(channel), query, None)?;
-        Ok(Acknowledged {
-            status: response.status,
-            request_id: response.request_id,
-        })
+        let mut query = live();
+        query.push(("status", status.as_str().to_owned()));
+        self.call("PUT", Some(channel), query, None)
     }
 
     /// GetLiveChannelInfo: a channel's configuration.
     pub fn get_live_channel_info(&self, channel: &str) -> Result<LiveChannelInfo, Error> {
         validate::channel_name(channel)?;
-        let response = self.send("GET", Some(channel), vec![("live", String::new())], None)?;
-        let mut info = xml::parse_channel_info(&response.body).map_err(|e| response.invalid(e))?;
-        info.request_id = response.request_id;
-        Ok(info)
+        self.call("GET", Some(channel), live(), None)
     }
 
     /// GetLiveChannelStat: whether a channel is idle, live or disabled, and what is pushed.
     pub fn get_live_channel_stat(&self, channel: &str) -> Result<LiveChannelStat, Error> {
         validate::channel_name(channel)?;
-        let query = vec![("live", String::new()), ("comp", "stat".to_owned())];
-        let response = self.send("GET", Some(channel), query, None)?;
-        let mut stat = xml::parse_stat(&response.body).map_err(|e| response.invalid(e))?;
-        stat.request_id = response.request_id;
-        Ok(stat)
+        let mut query = live();
+        query.push(("comp", "stat".to_owned()));
+        self.call("GET", Some(channel), query, None)
     }
 
     /// GetLiveChannelHistory: the last pushes of a channel, at most ten.
     pub fn get_live_channel_history(&self, channel: &str) -> Result<LiveChannelHistory, Error> {
         validate::channel_name(channel)?;
-        let query = vec![("live", String::new()), ("comp", "history".to_owned())];
-        let response = self.send("GET", Some(channel), query, None)?;
-        let mut history = xml::parse_history(&response.body).map_err(|e| response.invalid(e))?;
-        history.request_id = response.request_id;
-        Ok(history)
-    }
-
-    fn vod_query(start: SystemTime, end: SystemTime) -> Result<Vec<(&'static str, String)>, Error> {
-        let (start, end) = (
-            unix_seconds("startTime", start)?,
-            unix_seconds("endTime", end)?,
-        );
-        validate::vod_range(start as i64, end as i64)?;
-        Ok(vec![
-            ("vod", String::new()),
-            ("endTime", end.to_string()),
-            ("startTime", start.to_string()),
-        ])
+        let mut query = live();
+        query.push(("comp", "history".to_owned()));
+        self.call("GET", Some(channel), query, None)
     }
 
     /// PostVodPlaylist: writes `CHANNEL/PLAYLIST`, an m3u8 of the fragments recorded
@@ -225,14 +166,10 @@ impl Bucket {
         end: SystemTime,
     ) -> Result<Acknowledged, Error> {
         validate::channel_name(channel)?;
-        validate::playlist_name(playlist_name).map_err(as_playlist_parameter)?;
-        let query = Self::vod_query(start, end)?;
+        validate::playlist_parameter(playlist_name)?;
+        let query = vod_query(start, end)?;
         let key = format!("{channel}/{playlist_name}");
-        let response = self.send("POST", Some(&key), query, None)?;
-        Ok(Acknowledged {
-            status: response.status,
-            request_id: response.request_id,
-        })
+        self.call("POST", Some(&key), query, None)
     }
 
     /// GetVodPlaylist: the m3u8 of the fragments recorded between `start` and `end`,
@@ -244,28 +181,14 @@ impl Bucket {
         end: SystemTime,
     ) -> Result<VodPlaylist, Error> {
         validate::channel_name(channel)?;
-        let query = Self::vod_query(start, end)?;
-        let response = self.send("GET", Some(channel), query, None)?;
-        let m3u8 = String::from_utf8(response.body.clone()).map_err(|_| {
-            response.invalid(xml::XmlError {
-                reason: "the playlist is not UTF-8 text".into(),
-                snippet: String::new(),
-            })
-        })?;
-        Ok(VodPlaylist {
-            m3u8,
-            request_id: response.request_id,
-        })
+        let query = vod_query(start, end)?;
+        self.call("GET", Some(channel), query, None)
     }
 
     /// DeleteLiveChannel: removes a channel nobody is pushing to. Its recorded objects stay.
     pub fn delete_live_channel(&self, channel: &str) -> Result<Acknowledged, Error> {
         validate::channel_name(channel)?;
-        let response = self.send("DELETE", Some(channel), vec![("live", String::new())], None)?;
-        Ok(Acknowledged {
-            status: response.status,
-            request_id: response.request_id,
-        })
+        self.call("DELETE", Some(channel), live(), None)
     }
 
     /// Signs an RTMP push URL for `channel`, valid until `expires`.
@@ -283,17 +206,17 @@ impl Bucket {
         validate::channel_name(channel)?;
         let playlist_name = playlist_name.filter(|p| !p.is_empty());
         if let Some(p) = playlist_name {
-            validate::playlist_name(p).map_err(as_playlist_parameter)?;
+            validate::playlist_parameter(p)?;
         }
-        let expires_secs = unix_seconds("Expires", expires)?;
-        if expires <= self.client.inner.clock.now() {
+        let expires_secs = validate::unix_time("Expires", expires)?;
+        if expires <= self.transport.now() {
             return Err(InvalidInput {
                 field: "Expires",
                 rule: "must be in the future: the URL would be refused at once".into(),
             }
             .into());
         }
-        let creds = credentials::fetch(&*self.client.inner.credentials)?;
+        let creds = self.transport.credentials()?;
         let params = RtmpUrlParams {
             bucket: &self.name,
             channel,
@@ -301,17 +224,11 @@ impl Bucket {
             expires: expires_secs,
             access_key_id: creds.access_key_id(),
             security_token: creds.security_token(),
-            token_form: self.client.inner.rtmp_token_form,
+            token_form: self.transport.rtmp_token_form(),
         };
         let query = params.signed_query(creds.access_key_secret());
-        let inner = &self.client.inner;
-        let server = match inner.addressing {
-            Addressing::VirtualHosted => {
-                format!("rtmp://{}.{}/live", self.name, inner.endpoint.host)
-            }
-            Addressing::PathStyle => format!("rtmp://{}/{}/live", inner.endpoint.host, self.name),
-            Addressing::Cname => format!("rtmp://{}/live", inner.endpoint.host),
-        };
+        let mut server = self.transport.bucket_base("rtmp", &self.name);
+        server.push_str("/live");
         let stream_key = format!("{}?{query}", percent_encode(channel, false));
         Ok(SignedRtmpUrl {
             url: format!("{server}/{stream_key}"),
@@ -330,9 +247,7 @@ impl Bucket {
     ) -> Result<SignedRtmpUrl, Error> {
         // Relative to OSS's clock, as learnt from any skew it reported.
         let expires = self
-            .client
-            .inner
-            .clock
+            .transport
             .now()
             .checked_add(valid_for)
             .ok_or_else(|| InvalidInput {
@@ -343,14 +258,76 @@ impl Bucket {
     }
 }
 
+/// The `live` parameter every LiveChannel request but the VOD ones carries.
+fn live() -> Vec<(&'static str, String)> {
+    vec![("live", String::new())]
+}
+
+/// The query of the VOD operations, the range checked.
+fn vod_query(start: SystemTime, end: SystemTime) -> Result<Vec<(&'static str, String)>, Error> {
+    let (start, end) = (
+        validate::unix_time("startTime", start)?,
+        validate::unix_time("endTime", end)?,
+    );
+    validate::vod_range(start as i64, end as i64)?;
+    Ok(vec![
+        ("vod", String::new()),
+        ("endTime", end.to_string()),
+        ("startTime", start.to_string()),
+    ])
+}
+
+/// The pages of ListLiveChannel, one request per page, made by
+/// [`Bucket::list_live_channel_pages`]:
+///
+/// - the first [`next_page`](Self::next_page) always gives a page, maybe empty;
+/// - after that, an empty page (a truncated page that ended exactly on the last channel)
+///   means there are no more pages;
+/// - a call after a failure asks for the same page again (so a transient failure can be
+///   retried without starting over);
+/// - then `None`.
+///
+/// Not an [`Iterator`], because a failure that does not pass (an invalid prefix, say)
+/// would make `collect` loop for ever; [`LiveChannelIter`] is the iterator, over channels.
+#[derive(Debug, Clone)]
+pub struct LiveChannelPages {
+    bucket: Bucket,
+    options: ListOptions,
+    started: bool,
+    done: bool,
+}
+
+impl LiveChannelPages {
+    /// The next page; `None` when there are no more.
+    pub fn next_page(&mut self) -> Option<Result<ListLiveChannelResult, Error>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let page = match self.bucket.list_live_channel(&self.options) {
+                Ok(page) => page,
+                Err(e) => return Some(Err(e)),
+            };
+            match page.continuation_marker(self.options.marker.as_deref()) {
+                Some(marker) => self.options.marker = Some(marker),
+                None => self.done = true,
+            }
+            let first = !self.started;
+            self.started = true;
+            if first || !page.channels.is_empty() {
+                return Some(Ok(page));
+            }
+        }
+    }
+}
+
 /// Walks every page of ListLiveChannel; see [`Bucket::list_live_channels`]. After an
 /// error it ends.
 #[derive(Debug)]
 pub struct LiveChannelIter {
-    bucket: Bucket,
-    options: ListOptions,
+    pages: LiveChannelPages,
     page: std::vec::IntoIter<LiveChannelSummary>,
-    done: bool,
+    failed: bool,
 }
 
 impl Iterator for LiveChannelIter {
@@ -361,21 +338,16 @@ impl Iterator for LiveChannelIter {
             if let Some(channel) = self.page.next() {
                 return Some(Ok(channel));
             }
-            if self.done {
+            if self.failed {
                 return None;
             }
-            let page = match self.bucket.list_live_channel(&self.options) {
-                Ok(page) => page,
+            match self.pages.next_page()? {
+                Ok(page) => self.page = page.channels.into_iter(),
                 Err(e) => {
-                    self.done = true;
+                    self.failed = true;
                     return Some(Err(e));
                 }
-            };
-            match page.continuation_marker(self.options.marker.as_deref()) {
-                Some(marker) => self.options.marker = Some(marker),
-                None => self.done = true,
             }
-            self.page = page.channels.into_iter();
         }
     }
 }

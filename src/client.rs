@@ -1,7 +1,7 @@
 //! The client: where OSS is, who signs, how requests travel. Cheap to clone; every clone
 //! and every [`Bucket`] shares one connection pool.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,42 +10,15 @@ use ureq::tls::{Certificate, PemItem};
 
 use crate::bucket::Bucket;
 use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
-use crate::retry::{RetryPolicy, SkewedClock};
+use crate::error::{ConfigError, Error};
+use crate::retry::RetryPolicy;
+use crate::settings::{
+    Addressing, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    LogHook, MAX_HEADER_VALUE_BYTES, SignatureVersion,
+};
 use crate::signing::rtmp::TokenForm;
-use crate::{Error, validate};
-
-/// How HTTP requests are signed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SignatureVersion {
-    /// `OSS4-HMAC-SHA256`: required by OSS for accounts and buckets created since 2025.
-    #[default]
-    V4,
-    /// `OSS AK:SIG` (HMAC-SHA1): for old buckets that still accept it.
-    V1,
-}
-
-/// How a bucket is named in requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Addressing {
-    /// `https://BUCKET.ENDPOINT/CHANNEL`: what OSS expects of domain endpoints.
-    VirtualHosted,
-    /// `https://ENDPOINT/BUCKET/CHANNEL`: used automatically for IP and `localhost` endpoints.
-    PathStyle,
-    /// `https://CNAME/CHANNEL`: the endpoint is a custom domain bound to one bucket.
-    Cname,
-}
-
-/// Default time to establish a connection (TCP and TLS).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time for one whole request, from connecting to the last byte of the answer.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest value osslive puts in one header (user agent, access key id, security
-/// token): far above real values (an STS token is about 1–2 KB), far below what HTTP
-/// servers and the request writer accept, so an absurd value fails at once, clearly.
-pub const MAX_HEADER_VALUE_BYTES: usize = 16 * 1024;
-
-/// Default cap on a response body: a 1000-channel list page is about half a megabyte.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+use crate::transport::{Endpoint, Transport, TransportSettings};
+use crate::validate;
 
 /// Builds a [`Client`]. Only the endpoint is required; credentials default to the
 /// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
@@ -87,10 +60,6 @@ impl std::fmt::Debug for CaSource {
         }
     }
 }
-
-/// Receives what a client is doing (requests, retries, backoffs, clock corrections),
-/// never a secret. Also sent to the `log` facade under the target `osslive`.
-pub type LogHook = Arc<dyn Fn(log::Level, &str) + Send + Sync>;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -284,80 +253,91 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
-            Error::Config(
-                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar".into(),
+            Error::config(
+                "endpoint",
+                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar",
             )
         })?)?;
         let region = match self.region.filter(|r| !r.is_empty()) {
             Some(r) => Some(r),
-            None => region_from_host(&endpoint.host),
+            None => endpoint.region(),
         };
         if let Some(r) = &region {
             if r.len() > 64 || !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(Error::Config(format!(
-                    "region {r:?} may hold only letters, digits and '-', at most 64 of them"
-                )));
+                return Err(Error::config(
+                    "region",
+                    format!(
+                        "region {r:?} may hold only letters, digits and '-', at most 64 of them"
+                    ),
+                ));
             }
         }
         if self.signature_version == SignatureVersion::V4 && region.is_none() {
-            return Err(Error::Config(format!(
-                "V4 signing needs a region and none can be derived from the endpoint {:?}: call .region(\"cn-hangzhou\") \
+            return Err(Error::config(
+                "region",
+                format!(
+                    "V4 signing needs a region and none can be derived from the endpoint {:?}: call .region(\"cn-hangzhou\") \
                  (or use an endpoint like oss-cn-hangzhou.aliyuncs.com)",
-                endpoint.host
-            )));
+                    endpoint.host
+                ),
+            ));
         }
-        if self.connect_timeout.is_zero()
-            || self.request_timeout.is_zero()
-            || self.retry.deadline.is_zero()
-        {
-            return Err(Error::Config(
-                "timeouts and the deadline must be greater than zero".into(),
+        let zero = [
+            ("connect_timeout", self.connect_timeout),
+            ("request_timeout", self.request_timeout),
+            ("deadline", self.retry.deadline),
+        ]
+        .into_iter()
+        .find(|(_, d)| d.is_zero());
+        if let Some((setting, _)) = zero {
+            return Err(Error::config(
+                setting,
+                "timeouts and the deadline must be greater than zero",
             ));
         }
         if self.retry.max_attempts == 0 {
-            return Err(Error::Config("max_attempts must be at least 1".into()));
-        }
-        if self.user_agent.len() > MAX_HEADER_VALUE_BYTES {
-            return Err(Error::Config(format!(
-                "the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"
-            )));
-        }
-        if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
-            return Err(Error::Config(
-                "the user agent must not contain control characters".into(),
+            return Err(Error::config(
+                "max_attempts",
+                "max_attempts must be at least 1",
             ));
         }
-        let addressing = self.addressing.unwrap_or(if endpoint.is_ip_or_localhost() {
-            Addressing::PathStyle
-        } else {
-            Addressing::VirtualHosted
-        });
+        if self.user_agent.len() > MAX_HEADER_VALUE_BYTES {
+            return Err(Error::config(
+                "user_agent",
+                format!("the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"),
+            ));
+        }
+        if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
+            return Err(Error::config(
+                "user_agent",
+                "the user agent must not contain control characters",
+            ));
+        }
+        let addressing = self
+            .addressing
+            .unwrap_or_else(|| endpoint.default_addressing());
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(EnvironmentCredentials));
         let trust_roots = load_ca_certificates(&self.ca_certificates)?;
-        let agent = crate::transport::agent(
-            self.connect_timeout,
-            self.request_timeout,
-            &self.user_agent,
-            self.resolve,
+        let transport = Transport::new(TransportSettings {
+            endpoint,
+            addressing,
+            signature_version: self.signature_version,
+            region,
+            rtmp_token_form: self.rtmp_token_form,
+            credentials,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            max_response_bytes: self.max_response_bytes,
+            user_agent: self.user_agent,
+            resolve: self.resolve,
             trust_roots,
-        );
+            retry: self.retry,
+            log_hook: self.log_hook,
+        });
         Ok(Client {
-            inner: Arc::new(ClientInner {
-                endpoint,
-                region,
-                credentials,
-                signature_version: self.signature_version,
-                addressing,
-                agent,
-                max_response_bytes: self.max_response_bytes,
-                rtmp_token_form: self.rtmp_token_form,
-                request_timeout: self.request_timeout,
-                retry: self.retry,
-                clock: SkewedClock::default(),
-                log_hook: self.log_hook,
-            }),
+            transport: Arc::new(transport),
         })
     }
 }
@@ -372,9 +352,10 @@ fn load_ca_certificates(sources: &[CaSource]) -> Result<Option<Vec<Certificate<'
     for source in sources {
         match source {
             CaSource::Pem(pem) => certificates.extend(parse_ca_pem(pem).map_err(|why| {
-                Error::Config(format!(
-                    "the CA certificates given to ca_certificates_pem: {why}"
-                ))
+                Error::config(
+                    "ca_certificates_pem",
+                    format!("the CA certificates given to ca_certificates_pem: {why}"),
+                )
             })?),
             CaSource::File(path) => certificates.extend(ca_certificates_from_file(path)?),
             CaSource::Certificates(certs) => certificates.extend(certs.iter().cloned()),
@@ -386,12 +367,20 @@ fn load_ca_certificates(sources: &[CaSource]) -> Result<Option<Vec<Certificate<'
 /// Reads the PEM CA bundle at `path`, with errors that name it.
 pub(crate) fn ca_certificates_from_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     let what = format!("CA file {}", path.display());
-    let pem =
-        std::fs::read(path).map_err(|e| Error::Config(format!("{what}: cannot read it: {e}")))?;
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::Config(
+            ConfigError::new(format!("{what}: cannot read it: {e}"))
+                .with_setting("ca_file")
+                .with_source(e),
+        )
+    })?;
     if pem.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Config(format!("{what}: the file is empty")));
+        return Err(Error::config(
+            "ca_file",
+            format!("{what}: the file is empty"),
+        ));
     }
-    parse_ca_pem(&pem).map_err(|why| Error::Config(format!("{what}: {why}")))
+    parse_ca_pem(&pem).map_err(|why| Error::config("ca_file", format!("{what}: {why}")))
 }
 
 /// The certificates in PEM text, or why there are none usable.
@@ -445,131 +434,17 @@ fn is_der_sequence(der: &[u8]) -> bool {
     header.checked_add(len) == Some(der.len())
 }
 
-/// `oss-REGION.aliyuncs.com` or `oss-REGION-internal.aliyuncs.com` → `REGION`.
-fn region_from_host(host: &str) -> Option<String> {
-    let name = host.split(':').next()?.to_ascii_lowercase();
-    let label = name.strip_suffix(".aliyuncs.com")?.strip_prefix("oss-")?;
-    let region = label.strip_suffix("-internal").unwrap_or(label);
-    (!region.is_empty()
-        && !region.contains('.')
-        && region != "accelerate"
-        && region != "accelerate-overseas")
-        .then(|| region.to_owned())
-}
-
-/// A parsed endpoint: scheme and `host[:port]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Endpoint {
-    pub(crate) https: bool,
-    /// `host` or `host:port`, lower-cased, as it goes into URLs and `Host`.
-    pub(crate) host: String,
-}
-
-impl Endpoint {
-    fn parse(text: &str) -> Result<Endpoint, Error> {
-        // Quote at most the start of the text: an error message must stay readable.
-        let shown: String = text.chars().take(64).collect();
-        let more = if shown.len() < text.len() { "…" } else { "" };
-        let bad = |why: &str| Error::Config(format!("endpoint {shown:?}{more}: {why}"));
-        let trimmed = text.trim();
-        let (https, rest) = if let Some(r) = trimmed.strip_prefix("https://") {
-            (true, r)
-        } else if let Some(r) = trimmed.strip_prefix("http://") {
-            (false, r)
-        } else if trimmed.contains("://") {
-            return Err(bad("only http:// and https:// are supported"));
-        } else {
-            (true, trimmed)
-        };
-        let host = rest.strip_suffix('/').unwrap_or(rest);
-        // A DNS name is at most 253 bytes; add room for brackets and a port.
-        if host.len() > 253 + 8 {
-            return Err(bad("the host is longer than a DNS name can be (253 bytes)"));
-        }
-        if host.is_empty() {
-            return Err(bad("no host"));
-        }
-        if host.contains(['/', '?', '#', '@', ' ']) || host.bytes().any(|b| b.is_ascii_control()) {
-            return Err(bad(
-                "expected only a host and an optional port, like oss-cn-hangzhou.aliyuncs.com",
-            ));
-        }
-        Ok(Endpoint {
-            https,
-            host: host.to_ascii_lowercase(),
-        })
-    }
-
-    /// The host without its port.
-    pub(crate) fn hostname(&self) -> &str {
-        if let Some(v6) = self.host.strip_prefix('[') {
-            return v6.split(']').next().unwrap_or(v6);
-        }
-        match self.host.rsplit_once(':') {
-            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
-            _ => &self.host,
-        }
-    }
-
-    fn is_ip_or_localhost(&self) -> bool {
-        let h = self.hostname();
-        h.parse::<IpAddr>().is_ok() || h == "localhost"
-    }
-}
-
-pub(crate) struct ClientInner {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) region: Option<String>,
-    pub(crate) credentials: Arc<dyn CredentialsProvider>,
-    pub(crate) signature_version: SignatureVersion,
-    pub(crate) addressing: Addressing,
-    pub(crate) agent: ureq::Agent,
-    pub(crate) max_response_bytes: u64,
-    pub(crate) rtmp_token_form: TokenForm,
-    pub(crate) request_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) clock: SkewedClock,
-    pub(crate) log_hook: Option<LogHook>,
-}
-
-impl ClientInner {
-    /// Tells the log facade and the hook, if any, what the client is doing. The message is
-    /// only built when someone listens: requests are a hot path.
-    pub(crate) fn log(&self, level: log::Level, message: impl FnOnce() -> String) {
-        if self.log_hook.is_none() && !log::log_enabled!(target: "osslive", level) {
-            return;
-        }
-        let message = message();
-        log::log!(target: "osslive", level, "{message}");
-        if let Some(hook) = &self.log_hook {
-            hook(level, &message);
-        }
-    }
-}
-
 /// A LiveChannel client. `Send + Sync`; clones share the connection pool, so make one
 /// per endpoint and share it.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
+    transport: Arc<Transport>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let i = &self.inner;
-        f.debug_struct("Client")
-            .field(
-                "endpoint",
-                &format_args!(
-                    "{}://{}",
-                    if i.endpoint.https { "https" } else { "http" },
-                    i.endpoint.host
-                ),
-            )
-            .field("region", &i.region)
-            .field("credentials", &i.credentials)
-            .field("signature_version", &i.signature_version)
-            .field("addressing", &i.addressing)
+        self.transport
+            .debug_fields(f.debug_struct("Client"))
             .finish()
     }
 }
@@ -584,22 +459,22 @@ impl Client {
     /// breaks OSS's bucket naming rules.
     pub fn bucket(&self, name: &str) -> Result<Bucket, Error> {
         validate::bucket_name(name)?;
-        Ok(Bucket::new(self.clone(), name.to_owned()))
+        Ok(Bucket::new(Arc::clone(&self.transport), name.to_owned()))
     }
 
     /// The region requests are signed for, if known.
     pub fn region(&self) -> Option<&str> {
-        self.inner.region.as_deref()
+        self.transport.region()
     }
 
     /// The signature version in use.
     pub fn signature_version(&self) -> SignatureVersion {
-        self.inner.signature_version
+        self.transport.signature_version()
     }
 
     /// The addressing style in use.
     pub fn addressing(&self) -> Addressing {
-        self.inner.addressing
+        self.transport.addressing()
     }
 }
 
@@ -616,15 +491,18 @@ mod tests {
 
     #[test]
     fn endpoints_with_and_without_scheme() {
+        let shown = |c: &Client| format!("{c:?}");
         let c = client("oss-cn-hangzhou.aliyuncs.com").unwrap();
-        assert!(c.inner.endpoint.https);
+        assert!(
+            shown(&c).contains("endpoint: https://oss-cn-hangzhou.aliyuncs.com,"),
+            "{c:?}"
+        );
         assert_eq!(c.region(), Some("cn-hangzhou"));
         assert_eq!(c.addressing(), Addressing::VirtualHosted);
         let c = client("http://OSS-cn-beijing-internal.aliyuncs.com/").unwrap();
-        assert!(!c.inner.endpoint.https);
-        assert_eq!(
-            c.inner.endpoint.host,
-            "oss-cn-beijing-internal.aliyuncs.com"
+        assert!(
+            shown(&c).contains("endpoint: http://oss-cn-beijing-internal.aliyuncs.com,"),
+            "{c:?}"
         );
         assert_eq!(c.region(), Some("cn-beijing"));
     }
@@ -640,7 +518,6 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.addressing(), Addressing::PathStyle);
-        assert_eq!(c.inner.endpoint.hostname(), "127.0.0.1");
         let v1 = Client::builder()
             .endpoint("http://localhost:9100")
             .signature_version(SignatureVersion::V1)
@@ -707,9 +584,11 @@ mod tests {
         ];
         for (pem, reason) in cases {
             let err = build(Client::builder().ca_certificates_pem(pem)).unwrap_err();
-            let Error::Config(message) = &err else {
+            let Error::Config(config) = &err else {
                 panic!("{err:?}");
             };
+            assert_eq!(config.setting(), Some("ca_certificates_pem"));
+            let message = config.message();
             assert!(
                 message.starts_with("the CA certificates given to ca_certificates_pem: ")
                     && message.contains(reason),
@@ -719,7 +598,8 @@ mod tests {
         let path = std::env::temp_dir().join("osslive-no-such-dir/ca.pem");
         let err = build(Client::builder().ca_file(&path)).unwrap_err();
         assert!(
-            matches!(&err, Error::Config(m) if m.contains(&path.display().to_string())),
+            matches!(&err, Error::Config(c) if c.message().contains(&path.display().to_string())
+                && c.setting() == Some("ca_file")),
             "{err:?}"
         );
         let shown = format!("{:?}", Client::builder().ca_certificates_pem(not_der));

@@ -38,9 +38,9 @@ impl Credentials {
     pub fn from_env() -> Result<Credentials, Error> {
         let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let id = read("OSS_ACCESS_KEY_ID")
-            .ok_or_else(|| Error::Credentials("OSS_ACCESS_KEY_ID is not set".into()))?;
+            .ok_or_else(|| Error::credentials("OSS_ACCESS_KEY_ID is not set"))?;
         let secret = read("OSS_ACCESS_KEY_SECRET")
-            .ok_or_else(|| Error::Credentials("OSS_ACCESS_KEY_SECRET is not set".into()))?;
+            .ok_or_else(|| Error::credentials("OSS_ACCESS_KEY_SECRET is not set"))?;
         let creds = Credentials::new(id, secret);
         Ok(match read("OSS_SESSION_TOKEN") {
             Some(token) => creds.with_security_token(token),
@@ -65,20 +65,20 @@ impl Credentials {
 
     fn check(&self) -> Result<(), Error> {
         if self.access_key_id.is_empty() || self.access_key_secret.is_empty() {
-            return Err(Error::Credentials(
-                "the access key id and secret must not be empty".into(),
+            return Err(Error::credentials(
+                "the access key id and secret must not be empty",
             ));
         }
         if self.security_token.as_deref() == Some("") {
-            return Err(Error::Credentials(
-                "the security token, when given, must not be empty".into(),
+            return Err(Error::credentials(
+                "the security token, when given, must not be empty",
             ));
         }
         // The id and token travel in headers; the secret is only an HMAC key.
-        let limit = crate::client::MAX_HEADER_VALUE_BYTES;
+        let limit = crate::settings::MAX_HEADER_VALUE_BYTES;
         let too_long = |s: &str| s.len() > limit;
         if too_long(&self.access_key_id) || self.security_token.as_deref().is_some_and(too_long) {
-            return Err(Error::Credentials(format!(
+            return Err(Error::credentials(format!(
                 "the access key id and security token must each be at most {limit} bytes"
             )));
         }
@@ -88,8 +88,8 @@ impl Credentials {
             || bad(&self.access_key_secret)
             || self.security_token.as_deref().is_some_and(bad)
         {
-            return Err(Error::Credentials(
-                "credentials must not contain control characters".into(),
+            return Err(Error::credentials(
+                "credentials must not contain control characters",
             ));
         }
         Ok(())

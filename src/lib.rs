@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+mod answer;
 mod bucket;
 mod client;
 pub mod credentials;
@@ -31,21 +32,26 @@ pub mod ffi;
 pub mod fuzzing;
 pub mod models;
 mod retry;
+mod settings;
 pub mod signing;
 pub mod time;
 mod transport;
 pub mod validate;
 pub(crate) mod xml;
 
-pub use bucket::{Bucket, LiveChannelIter, SignedRtmpUrl};
-pub use client::{
-    Addressing, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT, LogHook, MAX_HEADER_VALUE_BYTES, SignatureVersion,
-};
+pub use bucket::{Bucket, LiveChannelIter, LiveChannelPages};
+pub use client::{Client, ClientBuilder};
 pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
-pub use error::{Error, ServiceError};
+pub use error::{
+    ConfigError, CredentialsError, Error, InvalidResponse, ServiceError, TimeoutError, TimeoutKind,
+    TlsError, TransportError, TransportErrorKind,
+};
 pub use models::*;
 pub use retry::{
     DEFAULT_DEADLINE, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE_DELAY, MAX_RETRY_DELAY,
+};
+pub use settings::{
+    Addressing, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    LogHook, MAX_HEADER_VALUE_BYTES, SignatureVersion,
 };
 pub use signing::rtmp::TokenForm;

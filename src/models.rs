@@ -1,4 +1,11 @@
 //! The documents of the LiveChannel API as Rust types, named as OSS names them.
+//!
+//! What osslive returns (the results and what they hold) is `#[non_exhaustive]`, so a
+//! field OSS adds can be added here without breaking callers. What a caller builds
+//! ([`LiveChannelConfiguration`], [`LiveChannelTarget`], [`LiveChannelSnapshot`],
+//! [`ListOptions`]) stays open to struct literals, the way Rust code writes such input;
+//! all but the snapshot, whose fields have no sensible default, implement `Default` for
+//! `..Default::default()`.
 
 use std::time::SystemTime;
 
@@ -106,6 +113,7 @@ impl LiveChannelConfiguration {
 
 /// What PutLiveChannel answers (`CreateLiveChannelResult`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateLiveChannelResult {
     /// RTMP URLs to push to (unsigned; sign one with `Bucket::sign_rtmp_url`).
     pub publish_urls: Vec<String>,
@@ -118,6 +126,7 @@ pub struct CreateLiveChannelResult {
 /// A channel's configuration as GetLiveChannelInfo returns it. Elements OSS leaves out
 /// are `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LiveChannelInfo {
     /// The description (empty when set empty, `None` when absent).
     pub description: Option<String>,
@@ -139,6 +148,7 @@ pub struct LiveChannelInfo {
 
 /// One channel in a ListLiveChannel page (`LiveChannel`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LiveChannelSummary {
     /// The channel name.
     pub name: String,
@@ -165,8 +175,27 @@ pub struct ListOptions {
     pub max_keys: Option<u32>,
 }
 
+impl ListOptions {
+    /// Checks every option against the rules OSS enforces, before anything is sent: the
+    /// prefix and marker lengths and the page size.
+    pub fn validate(&self) -> Result<(), crate::validate::InvalidInput> {
+        use crate::validate;
+        if let Some(prefix) = &self.prefix {
+            validate::list_prefix(prefix)?;
+        }
+        if let Some(marker) = &self.marker {
+            validate::list_marker(marker)?;
+        }
+        if let Some(max_keys) = self.max_keys {
+            validate::max_keys(i64::from(max_keys))?;
+        }
+        Ok(())
+    }
+}
+
 /// One page of ListLiveChannel (`ListLiveChannelResult`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListLiveChannelResult {
     /// The prefix the page was asked for.
     pub prefix: String,
@@ -243,6 +272,7 @@ impl std::fmt::Display for LiveStatus {
 
 /// Video of a live push (`Video`). Fields OSS leaves out are 0 or empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct LiveChannelVideo {
     /// Pixels.
     pub width: u32,
@@ -258,6 +288,7 @@ pub struct LiveChannelVideo {
 
 /// Audio of a live push (`Audio`). Fields OSS leaves out are 0 or empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct LiveChannelAudio {
     /// Bytes per second; 0 at first.
     pub bandwidth: u64,
@@ -270,6 +301,7 @@ pub struct LiveChannelAudio {
 /// A channel's push state (`LiveChannelStat`). Only a `Live` channel has the rest, and
 /// even then Video and Audio may be missing until media arrives.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LiveChannelStat {
     /// `Idle`, `Live` or `Disabled`.
     pub status: LiveStatus,
@@ -287,6 +319,7 @@ pub struct LiveChannelStat {
 
 /// One finished push (`LiveRecord`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LiveRecord {
     /// When it started.
     pub start_time: SystemTime,
@@ -298,6 +331,7 @@ pub struct LiveRecord {
 
 /// The last pushes of a channel, at most ten (`LiveChannelHistory`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LiveChannelHistory {
     /// The records as OSS lists them.
     pub records: Vec<LiveRecord>,
@@ -307,6 +341,7 @@ pub struct LiveChannelHistory {
 
 /// What an operation without a result document answers with: its request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Acknowledged {
     /// HTTP status of the answer (200 or 204).
     pub status: u16,
@@ -316,9 +351,35 @@ pub struct Acknowledged {
 
 /// A VOD playlist as GetVodPlaylist returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VodPlaylist {
     /// The m3u8 text.
     pub m3u8: String,
     /// `x-oss-request-id` of the answer.
     pub request_id: Option<String>,
+}
+
+/// A signed RTMP push URL, whole and split the way encoders take it.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedRtmpUrl {
+    /// The whole URL: `rtmp://BUCKET.ENDPOINT/live/CHANNEL?…&Signature=…` (ffmpeg, librtmp).
+    pub url: String,
+    /// The server part: `rtmp://BUCKET.ENDPOINT/live` (OBS's "Server").
+    pub server: String,
+    /// The stream key: `CHANNEL?…&Signature=…` (OBS's "Stream Key").
+    pub stream_key: String,
+    /// When the signature stops being accepted.
+    pub expires: SystemTime,
+}
+
+// The URL is a bearer credential until it expires: show where it points, not the signature.
+impl std::fmt::Debug for SignedRtmpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRtmpUrl")
+            .field("server", &self.server)
+            .field("stream_key", &"<signed>")
+            .field("expires", &crate::time::unix_seconds(self.expires))
+            .finish()
+    }
 }

@@ -6,6 +6,7 @@
 //! stricter than OSS would make the client refuse requests the server accepts.
 
 use std::fmt;
+use std::time::SystemTime;
 
 /// A value that breaks an OSS rule; says which field and which rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,6 +269,38 @@ pub fn vod_range(start_unix: i64, end_unix: i64) -> Result<(), InvalidInput> {
         );
     }
     Ok(())
+}
+
+/// Unix seconds beyond this (the year 2286) are taken for milliseconds by mistake.
+const MAX_PLAUSIBLE_UNIX_SECONDS: u64 = 10_000_000_000;
+
+/// A time the client sends as Unix seconds (`startTime`, `endTime`, `Expires`): not
+/// before 1970, and not so far ahead that it must have been given in milliseconds.
+pub(crate) fn unix_time(field: &'static str, t: SystemTime) -> Result<u64, InvalidInput> {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_err(|_| InvalidInput {
+            field,
+            rule: "must not be before 1970".into(),
+        })?
+        .as_secs();
+    if secs >= MAX_PLAUSIBLE_UNIX_SECONDS {
+        return Err(InvalidInput {
+            field,
+            rule: format!("{secs} is after the year 2286: was it given in milliseconds?"),
+        });
+    }
+    Ok(secs)
+}
+
+/// The `playlistName` parameter of PostVodPlaylist and RTMP URLs: the
+/// [`playlist_name`] rules, reported under the parameter's name rather than the
+/// configuration element's.
+pub(crate) fn playlist_parameter(s: &str) -> Result<(), InvalidInput> {
+    playlist_name(s).map_err(|e| InvalidInput {
+        field: "playlistName",
+        ..e
+    })
 }
 
 #[cfg(test)]

@@ -154,9 +154,10 @@ fn round_trip(client: &Client, channel: &str) {
 /// A TLS failure that names the certificate problem, after one attempt, and that says
 /// retrying will not help.
 fn assert_certificate_failure(err: &Error, detail: &str) {
-    let Error::Tls(message) = err else {
+    let Error::Tls(tls) = err else {
         panic!("expected a TLS error, got {err:?}");
     };
+    let message = tls.message();
     assert!(!err.is_retryable(), "{err}");
     assert!(err.to_string().starts_with("TLS: "), "{err}");
     assert!(message.contains("certificate"), "{message}");

@@ -42,7 +42,7 @@ impl From<Error> for FfiError {
             Error::Service(_) => OSSLIVE_ERR_SERVICE,
             Error::Transport(_) | Error::Tls(_) => OSSLIVE_ERR_TRANSPORT,
             Error::Timeout(_) => OSSLIVE_ERR_TIMEOUT,
-            Error::InvalidResponse { .. } => OSSLIVE_ERR_INVALID_RESPONSE,
+            Error::InvalidResponse(_) => OSSLIVE_ERR_INVALID_RESPONSE,
         };
         FfiError {
             status,

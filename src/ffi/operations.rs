@@ -17,7 +17,7 @@ use super::results::{
 };
 use super::*;
 use crate::validate::{self, InvalidInput};
-use crate::{Bucket, ListOptions, LiveChannelConfiguration};
+use crate::{Bucket, ListOptions, LiveChannelConfiguration, LiveChannelPages};
 
 /// The bucket `bucket` of `client`, both checked.
 ///
@@ -127,10 +127,7 @@ pub unsafe extern "C" fn osslive_list_live_channel(
 /// time. Made by `osslive_channel_pager_new`, advanced by `osslive_channel_pager_next`,
 /// freed by `osslive_channel_pager_free`. Use it from one thread at a time.
 pub struct osslive_channel_pager {
-    bucket: Bucket,
-    options: ListOptions,
-    started: bool,
-    done: bool,
+    pages: LiveChannelPages,
 }
 
 /// A pager over the channels of `bucket` whose names start with `prefix` (NULL for all),
@@ -167,10 +164,7 @@ pub unsafe extern "C" fn osslive_channel_pager_new(
         store(
             pager_out,
             osslive_channel_pager {
-                bucket,
-                options,
-                started: false,
-                done: false,
+                pages: bucket.list_live_channel_pages(options),
             },
         );
         Ok(())
@@ -195,26 +189,12 @@ pub unsafe extern "C" fn osslive_channel_pager_next(
         // SAFETY: NULL or a live pager used by this thread only.
         let pager = unsafe { handle_mut(pager, "pager") }?;
         out_param(list_out, "list_out")?;
-        loop {
-            if pager.done {
-                // SAFETY: checked by out_param.
-                unsafe { *list_out = std::ptr::null_mut() };
-                return Ok(());
-            }
-            let page = pager.bucket.list_live_channel(&pager.options)?;
-            match page.continuation_marker(pager.options.marker.as_deref()) {
-                Some(marker) => pager.options.marker = Some(marker),
-                None => pager.done = true,
-            }
-            let first = !pager.started;
-            pager.started = true;
-            // An empty page after the first (a truncated page that ended exactly on the
-            // last channel) is the same as no more pages.
-            if first || !page.channels.is_empty() {
-                store(list_out, osslive_channel_list::from(page));
-                return Ok(());
-            }
+        match pager.pages.next_page() {
+            Some(page) => store(list_out, osslive_channel_list::from(page?)),
+            // SAFETY: checked by out_param.
+            None => unsafe { *list_out = std::ptr::null_mut() },
         }
+        Ok(())
     })
 }
 

@@ -1,0 +1,385 @@
+//! The transport layer: one type that owns everything a request needs (the ureq agent,
+//! the endpoint and addressing, the signing configuration, the credentials provider, the
+//! retry policy, the clock as OSS sees it, the log hook and the limits) and sends one
+//! signed request with retries, its answer turned into bytes or an [`Error`].
+//!
+//! A `Client` is an `Arc` of it, every `Bucket` shares that `Arc`.
+
+mod agent;
+mod endpoint;
+mod failure;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use ureq::tls::Certificate;
+
+use crate::credentials::{self, Credentials, CredentialsProvider};
+use crate::error::{
+    ConfigError, Error, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
+};
+use crate::retry::{RetryPolicy, SkewedClock};
+use crate::settings::{Addressing, LogHook, SignatureVersion};
+use crate::signing::rtmp::TokenForm;
+use crate::signing::{RequestToSign, v1, v4};
+use crate::xml::XmlError;
+
+pub(crate) use endpoint::Endpoint;
+use endpoint::{push_bucket_base, request_url};
+use failure::{AttemptFailure, map_ureq_error, retryable_status, service_error};
+
+/// Everything [`Transport::new`] needs, checked by `ClientBuilder::build`.
+pub(crate) struct TransportSettings {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) addressing: Addressing,
+    pub(crate) signature_version: SignatureVersion,
+    /// Required for V4 signing (checked by the builder).
+    pub(crate) region: Option<String>,
+    pub(crate) rtmp_token_form: TokenForm,
+    pub(crate) credentials: Arc<dyn CredentialsProvider>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) user_agent: String,
+    /// `ClientBuilder::resolve` overrides, host names lower-cased.
+    pub(crate) resolve: Vec<(String, std::net::SocketAddr)>,
+    /// Trusted CA certificates; `None` for the built-in roots.
+    pub(crate) trust_roots: Option<Vec<Certificate<'static>>>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) log_hook: Option<LogHook>,
+}
+
+/// The state every request of a client shares; see the module documentation.
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    endpoint: Endpoint,
+    addressing: Addressing,
+    signature_version: SignatureVersion,
+    region: Option<String>,
+    rtmp_token_form: TokenForm,
+    credentials: Arc<dyn CredentialsProvider>,
+    request_timeout: Duration,
+    max_response_bytes: u64,
+    retry: RetryPolicy,
+    clock: SkewedClock,
+    log_hook: Option<LogHook>,
+}
+
+/// A request to sign and send.
+pub(crate) struct OssRequest<'a> {
+    pub(crate) method: &'static str,
+    pub(crate) bucket: &'a str,
+    /// The object key (channel or `channel/playlist`), raw.
+    pub(crate) key: Option<&'a str>,
+    /// Query parameters in wire order; an empty value is sent as a bare key.
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// The body, for PutLiveChannel only.
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// A 2xx answer.
+pub(crate) struct OssResponse {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) body: Vec<u8>,
+    /// The attempts the call made, this one included: for an error the body turns out
+    /// to be.
+    pub(crate) attempts: u32,
+}
+
+impl Transport {
+    /// Builds the agent and takes ownership of the settings.
+    pub(crate) fn new(settings: TransportSettings) -> Transport {
+        let agent = agent::agent(
+            settings.connect_timeout,
+            settings.request_timeout,
+            &settings.user_agent,
+            settings.resolve,
+            settings.trust_roots,
+        );
+        Transport {
+            agent,
+            endpoint: settings.endpoint,
+            addressing: settings.addressing,
+            signature_version: settings.signature_version,
+            region: settings.region,
+            rtmp_token_form: settings.rtmp_token_form,
+            credentials: settings.credentials,
+            request_timeout: settings.request_timeout,
+            max_response_bytes: settings.max_response_bytes,
+            retry: settings.retry,
+            clock: SkewedClock::default(),
+            log_hook: settings.log_hook,
+        }
+    }
+
+    /// The region requests are signed for, if known.
+    pub(crate) fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The signature version of HTTP requests.
+    pub(crate) fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
+
+    /// The addressing style of every URL.
+    pub(crate) fn addressing(&self) -> Addressing {
+        self.addressing
+    }
+
+    /// How an STS token enters signed RTMP URLs.
+    pub(crate) fn rtmp_token_form(&self) -> TokenForm {
+        self.rtmp_token_form
+    }
+
+    /// Now, as OSS sees it (corrected by any skew it reported).
+    pub(crate) fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    /// Credentials from the provider, checked to be usable.
+    pub(crate) fn credentials(&self) -> Result<Credentials, Error> {
+        credentials::fetch(&*self.credentials)
+    }
+
+    /// `SCHEME://…` up to where the bucket's keys start, for `scheme` (`rtmp` for push
+    /// URLs); see [`push_bucket_base`].
+    pub(crate) fn bucket_base(&self, scheme: &str, bucket: &str) -> String {
+        let mut base = String::with_capacity(64);
+        push_bucket_base(&mut base, scheme, &self.endpoint, self.addressing, bucket);
+        base
+    }
+
+    /// Adds the fields a `Debug` of the client shows: where it points and how it signs,
+    /// credentials redacted by their own `Debug`.
+    pub(crate) fn debug_fields<'a, 'b: 'a>(
+        &self,
+        mut out: std::fmt::DebugStruct<'a, 'b>,
+    ) -> std::fmt::DebugStruct<'a, 'b> {
+        out.field(
+            "endpoint",
+            &format_args!("{}://{}", self.endpoint.scheme(), self.endpoint.host),
+        )
+        .field("region", &self.region)
+        .field("credentials", &self.credentials)
+        .field("signature_version", &self.signature_version)
+        .field("addressing", &self.addressing);
+        out
+    }
+
+    /// Tells the log facade and the hook, if any, what the client is doing. The message is
+    /// only built when someone listens: requests are a hot path.
+    fn log(&self, level: log::Level, message: impl FnOnce() -> String) {
+        if self.log_hook.is_none() && !log::log_enabled!(target: "osslive", level) {
+            return;
+        }
+        let message = message();
+        log::log!(target: "osslive", level, "{message}");
+        if let Some(hook) = &self.log_hook {
+            hook(level, &message);
+        }
+    }
+
+    /// Signs and sends `req`, retrying transient failures with backoff inside the client's
+    /// deadline; each attempt is signed anew with fresh credentials and the corrected clock.
+    pub(crate) fn send(&self, req: OssRequest<'_>) -> Result<OssResponse, Error> {
+        let policy = self.retry;
+        let started = Instant::now();
+        let deadline = started + policy.deadline;
+        let mut attempt = 0;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let failure = if remaining.is_zero() {
+                // No attempt is made: the error counts only those that were.
+                AttemptFailure::from(Error::Timeout(TimeoutError::new(
+                    TimeoutKind::Deadline,
+                    format!("the deadline of {:?} passed", policy.deadline),
+                    None,
+                )))
+            } else {
+                attempt += 1;
+                match self.attempt_once(&req, remaining) {
+                    Ok(response) => {
+                        return Ok(OssResponse {
+                            attempts: attempt,
+                            ..response
+                        });
+                    }
+                    Err(failure) => failure,
+                }
+            };
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !failure.retryable || attempt >= policy.max_attempts || left.is_zero() {
+                let mut error = failure.error;
+                error.set_attempts(attempt);
+                return Err(error);
+            }
+            if let Some(server_time) = failure.server_time {
+                let offset = self.clock.correct(server_time, SystemTime::now());
+                self.log(log::Level::Warn, || format!(
+                "OSS says the request time is too skewed: its clock differs from ours by {offset} ms; \
+                 correcting and signing again"
+            ));
+                continue;
+            }
+            let delay = policy.backoff(attempt).min(left);
+            self.log(log::Level::Info, || {
+                format!(
+                    "{} {} attempt {attempt} of {} failed ({}); retrying in {} ms",
+                    req.method,
+                    req.key.unwrap_or("/"),
+                    policy.max_attempts,
+                    failure.error,
+                    delay.as_millis()
+                )
+            });
+            std::thread::sleep(delay);
+        }
+    }
+
+    /// One signed attempt with at most `time_left` to finish.
+    fn attempt_once(
+        &self,
+        req: &OssRequest<'_>,
+        time_left: Duration,
+    ) -> Result<OssResponse, AttemptFailure> {
+        let creds = self.credentials()?;
+        let now = self.clock.now();
+        let mut headers: Vec<(&str, String)> = Vec::with_capacity(5);
+        headers.push(("date", crate::time::http_date(now)));
+        if self.signature_version == SignatureVersion::V4 {
+            headers.push(("x-oss-date", crate::time::v4_datetime(now)));
+            headers.push(("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD.to_owned()));
+        }
+        if let Some(token) = creds.security_token() {
+            headers.push(("x-oss-security-token", token.to_owned()));
+        }
+        let authorization = {
+            let header_refs: Vec<(&str, &str)> =
+                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let query_refs: Vec<(&str, &str)> =
+                req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let to_sign = RequestToSign {
+                method: req.method,
+                bucket: req.bucket,
+                key: req.key,
+                query: &query_refs,
+                headers: &header_refs,
+            };
+            match self.signature_version {
+                SignatureVersion::V1 => {
+                    v1::authorization(creds.access_key_id(), creds.access_key_secret(), &to_sign)
+                }
+                SignatureVersion::V4 => {
+                    let region = self.region.as_deref().unwrap_or_default();
+                    v4::sign(
+                        creds.access_key_id(),
+                        creds.access_key_secret(),
+                        region,
+                        &to_sign,
+                        &[],
+                    )
+                    .map_err(|e| Error::Config(ConfigError::new(e.to_string()).with_source(e)))?
+                    .authorization
+                }
+            }
+        };
+        drop(creds);
+        let url = request_url(
+            &self.endpoint,
+            self.addressing,
+            req.bucket,
+            req.key,
+            &req.query,
+        );
+        self.log(log::Level::Debug, || format!("{} {url}", req.method));
+        let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
+        for (name, value) in &headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        builder = builder.header("authorization", authorization);
+        let body: &[u8] = req.body.as_deref().unwrap_or(&[]);
+        let request = builder.body(body).map_err(|e| {
+            Error::Transport(TransportError::new(
+                TransportErrorKind::Other,
+                format!("cannot build the request: {e}"),
+                Some(Box::new(e)),
+            ))
+        })?;
+        // Only a deadline nearer than the per-request timeout needs a request-level setting.
+        let deadline_bound = time_left < self.request_timeout;
+        let request = if deadline_bound {
+            self.agent
+                .configure_request(request)
+                .timeout_global(Some(time_left))
+                .build()
+        } else {
+            request
+        };
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|e| map_ureq_error(e, deadline_bound))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let request_id = header("x-oss-request-id");
+        let oss_err_header = header("x-oss-err");
+        let server_date = header("date");
+        let body = match response
+            .body_mut()
+            .with_config()
+            .limit(self.max_response_bytes)
+            .read_to_vec()
+        {
+            Ok(body) => body,
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                let reason = format!("the response body is larger than the limit of {limit} bytes");
+                return Err(AttemptFailure::from(Error::invalid_response(
+                    status,
+                    request_id,
+                    XmlError {
+                        reason,
+                        snippet: String::new(),
+                    },
+                )));
+            }
+            Err(e) => return Err(map_ureq_error(e, deadline_bound)),
+        };
+        if (200..300).contains(&status) {
+            return Ok(OssResponse {
+                status,
+                request_id,
+                body,
+                attempts: 1,
+            });
+        }
+        let error = service_error(status, request_id, &body, oss_err_header.as_deref());
+        let skewed = error.code == "RequestTimeTooSkewed";
+        let server_time = if skewed {
+            server_date
+                .as_deref()
+                .and_then(crate::time::parse_http_date)
+        } else {
+            None
+        };
+        Err(AttemptFailure {
+            retryable: retryable_status(status) || (skewed && server_time.is_some()),
+            server_time,
+            error: Error::service(error),
+        })
+    }
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.debug_fields(f.debug_struct("Transport"))
+            .finish_non_exhaustive()
+    }
+}
