@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use super::canned::{content_length, find};
+use crate::canned::{content_length, find};
 
 pub struct RawClient {
     stream: TcpStream,

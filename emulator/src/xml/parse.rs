@@ -10,11 +10,14 @@ use crate::model::{ChannelConfig, ChannelStatus, Snapshot, Target};
 /// hostile body (deeply nested or huge) can cause before it is refused as malformed.
 const NODES_LIMIT: u32 = 10_000;
 
-/// Default `Target.FragDuration` when the body leaves it out (spec §1.1).
+/// Default `Target.FragDuration` when the body leaves it out (docs/wire-protocol.md,
+/// PutLiveChannel).
 pub const DEFAULT_FRAG_DURATION: u32 = 5;
-/// Default `Target.FragCount` when the body leaves it out (spec §1.1).
+/// Default `Target.FragCount` when the body leaves it out (docs/wire-protocol.md,
+/// PutLiveChannel).
 pub const DEFAULT_FRAG_COUNT: u32 = 3;
-/// Default `Target.PlaylistName` when the body leaves it out or sends it empty (spec §1.1).
+/// Default `Target.PlaylistName` when the body leaves it out or sends it empty
+/// (docs/wire-protocol.md, PutLiveChannel).
 pub const DEFAULT_PLAYLIST_NAME: &str = "playlist.m3u8";
 
 fn malformed(reason: impl AsRef<str>) -> OssError {
@@ -87,12 +90,13 @@ fn required_int(
 
 /// Parses a PutLiveChannel body into the configuration to store.
 ///
-/// Accepts the three SDK styles of spec §6: Python's (all fields, empty elements for empty
-/// strings, no declaration), Go's (`omitempty`, so absent elements) and C's (declaration,
-/// all fields). Absent or empty optional elements take OSS's defaults; unknown elements
-/// are ignored as OSS ignores them. A body that is not a `LiveChannelConfiguration` with a
-/// `Target` is `MalformedXML`; after that, rules are checked in the order Description,
-/// Status, Type, FragDuration, FragCount, PlaylistName, Snapshot; the first failure wins.
+/// Accepts the three SDK styles of docs/sdk-differences.md: Python's (all fields, empty
+/// elements for empty strings, no declaration), Go's (`omitempty`, so absent elements) and
+/// C's (declaration, all fields). Absent or empty optional elements take OSS's defaults;
+/// unknown elements are ignored as OSS ignores them. A body that is not a
+/// `LiveChannelConfiguration` with a `Target` is `MalformedXML`; after that, rules are
+/// checked in the order Description, Status, Type, FragDuration, FragCount, PlaylistName,
+/// Snapshot; the first failure wins.
 pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
     let text =
         std::str::from_utf8(body).map_err(|e| malformed(format!("the body is not UTF-8 ({e})")))?;
@@ -149,7 +153,8 @@ pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
 
     let playlist_name = match child_text(target, "PlaylistName") {
         None => DEFAULT_PLAYLIST_NAME.to_string(),
-        // Python sends `<PlaylistName />` by default and OSS then uses its default (spec §2).
+        // Python sends `<PlaylistName />` by default and OSS then uses its default
+        // (docs/sdk-differences.md, Defaults).
         Some(s) if s.is_empty() => DEFAULT_PLAYLIST_NAME.to_string(),
         Some(s) => {
             check(validate::playlist_name(&s), &s)?;

@@ -1,0 +1,36 @@
+//! osslive from Rust in a process of its own, as the C programs run: this harness started
+//! again with BENCH_CHILD set, printing its timings in c_bench's format.
+
+use crate::cabi::CBench;
+use crate::clients::{Op, bucket_for, run_osslive};
+use crate::report::Series;
+
+/// Runs `run_osslive` in a child process (this harness again, with BENCH_CHILD set).
+pub fn run_child(op: Op, endpoint: &str, calls: usize) -> Result<Series, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    CBench { path: exe }.run_with_env(
+        &["--bench"],
+        &[("BENCH_CHILD", format!("{} {endpoint} {calls}", op.name()))],
+    )
+}
+
+/// BENCH_CHILD="stat|create ENDPOINT CALLS": time osslive calls and print them as
+/// c_bench does.
+pub fn child(spec: &str) {
+    let parts: Vec<&str> = spec.split_whitespace().collect();
+    let [op, endpoint, calls] = parts[..] else {
+        eprintln!("BENCH_CHILD={spec:?}: expected OP ENDPOINT CALLS");
+        std::process::exit(2);
+    };
+    let op = if op == "create" { Op::Create } else { Op::Stat };
+    let calls: usize = calls.parse::<usize>().unwrap_or(1000).clamp(1, 10_000_000);
+    let bucket = bucket_for(endpoint);
+    let mut lat = Vec::with_capacity(calls);
+    let series = run_osslive(&bucket, op, calls, &mut lat);
+    println!(
+        "calls={calls} calls_per_s={:.1} p50_ns={:.0} p99_ns={:.0}",
+        series.calls_per_s,
+        series.p50_us * 1000.0,
+        series.p99_us * 1000.0
+    );
+}
