@@ -296,12 +296,16 @@ fn fault_scenarios(r: &Runner) {
     // A stall longer than the request timeout on every attempt: a timeout, well before the
     // stall would have ended (the deadline bounds the attempts and backoffs together).
     // Last, because the emulator's stalled handlers sleep on after the run.
-    let stall = Duration::from_secs(5);
+    // Under valgrind the first attempt alone can take most of a 1.5 s deadline on a
+    // loaded machine (the library's first calls run slowly there), leaving no room for a
+    // second: give it twice the deadline, so "more than one attempt" stays what is tested.
+    let stall = Duration::from_secs(8);
+    let deadline_ms: u64 = if r.valgrind { 3000 } else { 1500 };
     let impatient = three
         .clone()
         .with("OSSLIVE_TIMEOUT_MS", "300")
         .with("OSSLIVE_CONNECT_TIMEOUT_MS", "2000")
-        .with("OSSLIVE_DEADLINE_MS", "1500");
+        .with("OSSLIVE_DEADLINE_MS", &deadline_ms.to_string());
     let (run, _, took) = rig.run(r, &impatient, Some((Fault::Stall(stall), 3)), 1, stat);
     run.has_err_line("error: timeout");
     assert_failure_message(&run, "timeout: ");
@@ -313,11 +317,7 @@ fn fault_scenarios(r: &Runner) {
         run.stderr
     );
     // Valgrind starts the program and the library slowly; the timeouts run on the clock.
-    let limit = if r.valgrind {
-        Duration::from_millis(4500)
-    } else {
-        Duration::from_millis(3000)
-    };
+    let limit = Duration::from_millis(deadline_ms * 2 + if r.valgrind { 3000 } else { 0 });
     assert!(
         took >= Duration::from_millis(300) && took < limit,
         "the stalled run took {took:?}, not between one request timeout and {limit:?}"
