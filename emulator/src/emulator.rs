@@ -144,8 +144,8 @@ impl Emulator {
     /// Binds, loads any saved state and starts serving in background threads.
     pub fn start(config: Config) -> Result<Emulator, String> {
         for bucket in &config.buckets {
-            osslive::validate::bucket_name(bucket)
-                .map_err(|e| format!("--bucket {bucket:?}: {e}"))?;
+            crate::rules::bucket_name(bucket)
+                .map_err(|rule| format!("--bucket {bucket:?}: {}", rule.entry().message))?;
         }
         if config
             .authority

@@ -463,7 +463,7 @@ impl Store {
         start: i64,
         end: i64,
     ) -> Result<String, OssError> {
-        osslive::validate::vod_range(start, end).map_err(|e| OssError::from_invalid_input(&e))?;
+        crate::rules::vod_range(start, end).map_err(crate::rules::Rule::error_without_value)?;
         let state = self.lock();
         let channel = state
             .buckets

@@ -12,10 +12,9 @@ pub mod session;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 
-use osslive::encoding::percent_decode;
-
 use crate::app::App;
 use crate::http::RtmpHandler;
+use crate::percent;
 use crate::rtmp_auth::{self, RtmpUrlProblem};
 
 /// The RTMP side of the emulator: serves publishers against an [`App`]'s store, keys and clock.
@@ -94,7 +93,7 @@ pub fn push_target(
         }
     };
     let (name, query) = stream_name.split_once('?').unwrap_or((stream_name, ""));
-    let channel = percent_decode(name, false)
+    let channel = percent::decode(name, false)
         .filter(|c| !c.is_empty() && !c.contains('/'))
         .ok_or_else(|| RtmpUrlProblem::Malformed(format!("bad channel name {name:?}")))?;
     Ok(PushTarget {
