@@ -310,6 +310,11 @@ impl App {
         if !anonymous_read {
             self.authority.verify(&to_sign, now)?;
         }
+        // OSS checks a Content-MD5 against the body it received (InvalidDigest), whatever
+        // the operation; the signature covers the header, so this comes after it.
+        if let Some(claimed) = req.header("content-md5") {
+            rules::content_md5(claimed, &req.body).map_err(Rule::error_without_value)?;
+        }
 
         let key = address.key.as_deref().unwrap_or("");
         let response = match op {

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::dates::{http_date, parse_http_date, parse_v4_datetime, v4_datetime};
 use crate::error::OssError;
+use crate::rules::{self, Rule};
 use crate::verify::{SignedRequest, constant_time_eq, v1, v4};
 
 /// OSS refuses a request whose date is further than this from its own clock.
@@ -86,7 +87,15 @@ fn parse_authorization(value: &str) -> Result<Scheme<'_>, OssError> {
         } else if let Some(v) = part.strip_prefix("Signature=") {
             signature = Some(v);
         } else if let Some(v) = part.strip_prefix("AdditionalHeaders=") {
-            additional = v.split(';').filter(|h| !h.is_empty()).collect();
+            // OSS refuses an empty list and an empty name in it (`host;`) rather than
+            // ignoring them; see the EC pages cited in `error::ec`.
+            if v.is_empty() {
+                return Err(Rule::AdditionalHeadersEmpty.error_without_value());
+            }
+            additional = v.split(';').collect();
+            if additional.iter().any(|h| h.is_empty()) {
+                return Err(Rule::AdditionalHeadersEntry.error(v));
+            }
         } else if !part.is_empty() {
             return Err(malformed());
         }
@@ -182,6 +191,10 @@ impl Authority {
                 additional,
                 signature,
             } => {
+                // OSS refuses another payload hash before it looks at the credentials.
+                if let Some(hash) = req.header("x-oss-content-sha256") {
+                    rules::content_sha256(hash).map_err(|rule| rule.error(hash))?;
+                }
                 let secret = self.secret_of(access_key_id)?;
                 self.check_token(req)?;
                 let request_date =

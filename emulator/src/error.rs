@@ -72,6 +72,22 @@ pub mod ec {
     pub const REQUEST_TIME_TOO_SKEWED: &str = "0002-00000504";
     /// InvalidAccessKeyId: unknown AccessKeyId (OSS page 0002-00000902).
     pub const INVALID_ACCESS_KEY_ID: &str = "0002-00000902";
+    /// V4 `Authorization` with an empty `AdditionalHeaders=` (OSS page
+    /// alibabacloud.com/help/en/oss/user-guide/0002-00000209).
+    pub const ADDITIONAL_HEADERS_EMPTY: &str = "0002-00000209";
+    /// V4 `AdditionalHeaders` holding an empty name, as in `host;` (OSS page
+    /// alibabacloud.com/help/en/oss/user-guide/0002-00000210).
+    pub const ADDITIONAL_HEADERS_ENTRY: &str = "0002-00000210";
+    /// V4 `x-oss-content-sha256` other than `UNSIGNED-PAYLOAD` (OSS page
+    /// alibabacloud.com/help/en/oss/support/0002-00000214).
+    pub const CONTENT_SHA256: &str = "0002-00000214";
+    /// InvalidDigest: a `Content-MD5` that is not the base64 of 16 bytes (OSS page
+    /// help.aliyun.com/zh/oss/user-guide/0017-00000502).
+    pub const CONTENT_MD5_FORMAT: &str = "0017-00000502";
+    /// InvalidDigest: a `Content-MD5` that is not the body's (the EC OSS answers, as
+    /// measured against the service in public reports; OSS's InvalidDigest page is
+    /// alibabacloud.com/help/en/oss/the-the-content-md5-you-specified-was-invalid-error-message-is-returned-when-you-upload-a-file-to-oss-by-using-sts).
+    pub const CONTENT_MD5_MISMATCH: &str = "0017-00000503";
 
     // emulator's choice: no source names this EC
     /// InvalidBucketName.
@@ -587,6 +603,11 @@ mod tests {
             ec::SIGNATURE_DOES_NOT_MATCH,
             ec::REQUEST_TIME_TOO_SKEWED,
             ec::INVALID_ACCESS_KEY_ID,
+            ec::ADDITIONAL_HEADERS_EMPTY,
+            ec::ADDITIONAL_HEADERS_ENTRY,
+            ec::CONTENT_SHA256,
+            ec::CONTENT_MD5_FORMAT,
+            ec::CONTENT_MD5_MISMATCH,
             ec::INVALID_BUCKET_NAME,
             ec::CHANNEL_NAME,
             ec::MALFORMED_XML,

@@ -62,6 +62,16 @@ pub enum Rule {
     VodSpan,
     /// PostVodPlaylist's playlist name follows the `Target.PlaylistName` rules.
     VodPlaylistName,
+    /// A V4 `Authorization` that has `AdditionalHeaders=` gives it a value.
+    AdditionalHeadersEmpty,
+    /// No name in a V4 `AdditionalHeaders` list is empty (`host;`).
+    AdditionalHeadersEntry,
+    /// `x-oss-content-sha256` of a V4 request is `UNSIGNED-PAYLOAD`.
+    ContentSha256,
+    /// `Content-MD5` is the base64 of 16 bytes.
+    ContentMd5Format,
+    /// `Content-MD5` is the MD5 of the body.
+    ContentMd5Match,
 }
 
 /// How OSS answers a broken rule.
@@ -91,7 +101,7 @@ const fn invalid(field: &'static str, ec: &'static str, message: &'static str) -
 
 impl Rule {
     /// Every rule, in the order of the table.
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 30] = [
         Rule::BucketName,
         Rule::ChannelNameEmpty,
         Rule::ChannelName,
@@ -117,6 +127,11 @@ impl Rule {
         Rule::VodEndAfterStart,
         Rule::VodSpan,
         Rule::VodPlaylistName,
+        Rule::AdditionalHeadersEmpty,
+        Rule::AdditionalHeadersEntry,
+        Rule::ContentSha256,
+        Rule::ContentMd5Format,
+        Rule::ContentMd5Match,
     ];
 
     /// The table: field, status, `Code`, `EC` and message of each rule.
@@ -251,11 +266,40 @@ impl Rule {
                 "The playlist name must end with .m3u8, be 6 to 128 characters long \
                  and not contain '/'.",
             ),
+            Rule::AdditionalHeadersEmpty => invalid(
+                "Authorization",
+                ec::ADDITIONAL_HEADERS_EMPTY,
+                "The AdditionalHeaders of the Authorization header is empty.",
+            ),
+            Rule::AdditionalHeadersEntry => invalid(
+                "Authorization",
+                ec::ADDITIONAL_HEADERS_ENTRY,
+                "The AdditionalHeaders of the Authorization header contains an empty header name.",
+            ),
+            Rule::ContentSha256 => invalid(
+                "x-oss-content-sha256",
+                ec::CONTENT_SHA256,
+                "The x-oss-content-sha256 only supports UNSIGNED-PAYLOAD.",
+            ),
+            Rule::ContentMd5Format => Entry {
+                field: "Content-MD5",
+                status: 400,
+                code: "InvalidDigest",
+                ec: ec::CONTENT_MD5_FORMAT,
+                message: "The Content-MD5 you specified was invalid.",
+            },
+            Rule::ContentMd5Match => Entry {
+                field: "Content-MD5",
+                status: 400,
+                code: "InvalidDigest",
+                ec: ec::CONTENT_MD5_MISMATCH,
+                message: "The Content-MD5 you specified did not match what we received.",
+            },
         }
     }
 
     /// The error OSS answers, echoing the offending `value` (as `ArgumentValue`, or as
-    /// `BucketName` for a bucket name).
+    /// `BucketName` for a bucket name; a digest is not echoed).
     pub fn error(self, value: &str) -> OssError {
         let err = self.error_without_value();
         match self.entry().code {
@@ -394,6 +438,30 @@ pub fn vod_range(start: i64, end: i64) -> Result<(), Rule> {
     ok_if(end - start <= 86_400, Rule::VodSpan)
 }
 
+/// [`Rule::ContentSha256`]: OSS's V4 header signatures cover no body digest.
+pub fn content_sha256(value: &str) -> Result<(), Rule> {
+    ok_if(
+        value == crate::verify::v4::UNSIGNED_PAYLOAD,
+        Rule::ContentSha256,
+    )
+}
+
+/// [`Rule::ContentMd5Format`], then [`Rule::ContentMd5Match`]: `Content-MD5` is the
+/// base64 of the 16-byte MD5 digest of the body (RFC 1864).
+pub fn content_md5(header: &str, body: &[u8]) -> Result<(), Rule> {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    let claimed = base64::engine::general_purpose::STANDARD
+        .decode(header.trim())
+        .ok()
+        .filter(|digest| digest.len() == 16)
+        .ok_or(Rule::ContentMd5Format)?;
+    ok_if(
+        claimed.as_slice() == md5::Md5::digest(body).as_slice(),
+        Rule::ContentMd5Match,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,7 +474,10 @@ mod tests {
             let e = rule.entry();
             assert_eq!(e.status, 400, "{rule:?}");
             assert!(
-                matches!(e.code, "InvalidArgument" | "InvalidBucketName"),
+                matches!(
+                    e.code,
+                    "InvalidArgument" | "InvalidBucketName" | "InvalidDigest"
+                ),
                 "{rule:?}"
             );
             assert!(e.message.ends_with('.') && !e.field.is_empty(), "{rule:?}");
@@ -420,7 +491,7 @@ mod tests {
 
     #[test]
     fn checks_report_the_ec_oss_documents() {
-        let cases: [(Result<(), Rule>, &str); 24] = [
+        let cases: [(Result<(), Rule>, &str); 27] = [
             (description(&"d".repeat(129)), "0044-00000001"),
             (status("abc"), "0044-00000002"),
             (snapshot_interval(0), "0044-00000005"),
@@ -445,6 +516,12 @@ mod tests {
             (channel_name(""), "0017-00000257"),
             (channel_name("a/b"), ec::CHANNEL_NAME),
             (bucket_name("aAa"), ec::INVALID_BUCKET_NAME),
+            (content_sha256("e3b0c442"), "0002-00000214"),
+            (content_md5("bm90IG1kNQ==", b""), "0017-00000502"),
+            (
+                content_md5("1B2M2Y8AsgTpgAmY7PhCfg==", b"x"),
+                "0017-00000503",
+            ),
         ];
         for (result, expected) in cases {
             let rule = result.expect_err(expected);
@@ -471,6 +548,9 @@ mod tests {
         let bucket = Rule::BucketName.error("aAa");
         assert_eq!((bucket.status, bucket.code), (400, "InvalidBucketName"));
         assert_eq!(bucket.details, [("BucketName", "aAa".to_string())]);
+        let digest = Rule::ContentMd5Match.error("1B2M2Y8AsgTpgAmY7PhCfg==");
+        assert_eq!((digest.status, digest.code), (400, "InvalidDigest"));
+        assert!(digest.details.is_empty());
     }
 
     #[test]
@@ -568,5 +648,29 @@ mod tests {
             assert_eq!(status(bad), Err(Rule::Status), "{bad:?}");
         }
         assert_eq!(target_type("hls"), Err(Rule::TargetType));
+        assert_eq!(content_sha256("UNSIGNED-PAYLOAD"), Ok(()));
+    }
+
+    #[test]
+    fn content_md5_is_the_base64_digest_of_the_body() {
+        // RFC 1321's test suite: MD5("") and MD5("abc").
+        assert_eq!(content_md5("1B2M2Y8AsgTpgAmY7PhCfg==", b""), Ok(()));
+        assert_eq!(content_md5("kAFQmDzST7DWlj99KOF/cg==", b"abc"), Ok(()));
+        assert_eq!(
+            content_md5("kAFQmDzST7DWlj99KOF/cg==", b"abd"),
+            Err(Rule::ContentMd5Match)
+        );
+        for bad in [
+            "",
+            "not base64!",
+            "kAFQmDzST7DWlj99KOF/",
+            "900150983cd24fb0d6963f7d28e17f72",
+        ] {
+            assert_eq!(
+                content_md5(bad, b"abc"),
+                Err(Rule::ContentMd5Format),
+                "{bad:?}"
+            );
+        }
     }
 }
