@@ -147,7 +147,7 @@ pub fn check_push(
     };
     let mut first_string_to_sign = None;
     for &form in forms {
-        let string_to_sign = rtmp::string_to_sign(expires_text, &refs, bucket, channel, form);
+        let string_to_sign = rtmp::string_to_sign(bucket, channel, expires_text, &refs, form);
         let expected = rtmp::signature(secret, &string_to_sign);
         if constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
             return Ok(AcceptedPush {
@@ -269,7 +269,7 @@ mod tests {
         let mut params = vec![("playlistName", "test.m3u8")];
         params.extend(token.map(|t| (SECURITY_TOKEN_PARAM, t)));
         let string_to_sign =
-            rtmp::string_to_sign(expires, &params, "examplebucket", "test-channel", form);
+            rtmp::string_to_sign("examplebucket", "test-channel", expires, &params, form);
         let signature = rtmp::signature(SK, &string_to_sign);
         params.extend([
             ("OSSAccessKeyId", AK),

@@ -11,9 +11,6 @@ use super::mac::{base64, hmac_sha1};
 /// The query parameter an STS token travels in.
 pub const SECURITY_TOKEN_PARAM: &str = "security-token";
 
-/// Parameters no RTMP string-to-sign holds.
-const NEVER_SIGNED: [&str; 4] = ["OSSAccessKeyId", "Signature", "Expires", "SecurityToken"];
-
 /// How a push URL treats its `security-token`; the official SDKs disagree and OSS's rule
 /// is not public, so the emulator accepts both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,26 +22,29 @@ pub enum TokenForm {
     Unsigned,
 }
 
-/// The string-to-sign of a push to `bucket`/`channel` with the (decoded) query `params`.
+/// The string-to-sign of a push to `bucket`/`channel` whose URL expires at `expires` and
+/// carries the (decoded) query `params`, all of them: those no form signs are left out
+/// here, so a verifier passes what it received.
 pub fn string_to_sign(
-    expires: &str,
-    params: &[(&str, &str)],
     bucket: &str,
     channel: &str,
+    expires: &str,
+    params: &[(&str, &str)],
     form: TokenForm,
 ) -> String {
-    let mut signed: Vec<&(&str, &str)> = params
+    let is_signed = |key: &str| match key {
+        "OSSAccessKeyId" | "Signature" | "Expires" | "SecurityToken" => false,
+        SECURITY_TOKEN_PARAM => form == TokenForm::Signed,
+        _ => true,
+    };
+    let mut signed: Vec<(&str, &str)> = params
         .iter()
-        .filter(|(k, _)| !NEVER_SIGNED.contains(k))
-        .filter(|(k, _)| form == TokenForm::Signed || *k != SECURITY_TOKEN_PARAM)
+        .copied()
+        .filter(|(k, _)| is_signed(k))
         .collect();
-    signed.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = format!("{expires}\n");
-    for (k, v) in signed {
-        out.push_str(&format!("{k}:{v}\n"));
-    }
-    out.push_str(&format!("/{bucket}/{channel}"));
-    out
+    signed.sort_by_key(|&(k, _)| k);
+    let lines: String = signed.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    format!("{expires}\n{lines}/{bucket}/{channel}")
 }
 
 /// The base64 HMAC-SHA1 of `string_to_sign` under `secret`.
@@ -115,10 +115,10 @@ mod tests {
         ];
         for (extra, expires, channel, expected_sts, expected_sig) in cases {
             let sts = string_to_sign(
-                expires,
-                &params(extra, expires),
                 "examplebucket",
                 channel,
+                expires,
+                &params(extra, expires),
                 TokenForm::Signed,
             );
             assert_eq!(sts, expected_sts);
@@ -133,10 +133,10 @@ mod tests {
             ("playlistName", "playlist.m3u8"),
         ];
         let sts = string_to_sign(
-            "1472038888",
-            &params(&extra, "1472038888"),
             "examplebucket",
             "test-channel",
+            "1472038888",
+            &params(&extra, "1472038888"),
             TokenForm::Unsigned,
         );
         assert_eq!(
@@ -147,7 +147,7 @@ mod tests {
         // "SecurityToken" is never signed, in either form.
         let odd = [("SecurityToken", "x")];
         assert_eq!(
-            string_to_sign("1", &odd, "b", "c", TokenForm::Signed),
+            string_to_sign("b", "c", "1", &odd, TokenForm::Signed),
             "1\n/b/c"
         );
     }

@@ -83,21 +83,24 @@ pub const SUBRESOURCES: &[&str] = &[
 /// percent-encoded, then `?` and the sub-resources sorted by key, each `key=value`, or the
 /// bare key when the value is empty; values raw too.
 pub fn canonicalized_resource(bucket: &str, key: Option<&str>, query: &[(&str, &str)]) -> String {
-    let mut resource = format!("/{bucket}/{}", key.unwrap_or(""));
-    let mut signed: Vec<&(&str, &str)> = query
+    let path = format!("/{bucket}/{}", key.unwrap_or(""));
+    let mut picked: Vec<(&str, &str)> = query
         .iter()
+        .copied()
         .filter(|(k, _)| SUBRESOURCES.contains(k))
         .collect();
-    signed.sort_by(|a, b| a.0.cmp(b.0));
-    for (i, (k, v)) in signed.into_iter().enumerate() {
-        resource.push(if i == 0 { '?' } else { '&' });
-        resource.push_str(k);
-        if !v.is_empty() {
-            resource.push('=');
-            resource.push_str(v);
-        }
+    if picked.is_empty() {
+        return path;
     }
-    resource
+    picked.sort_by_key(|&(k, _)| k);
+    let items: Vec<String> = picked
+        .into_iter()
+        .map(|(k, v)| match v {
+            "" => k.to_owned(),
+            _ => format!("{k}={v}"),
+        })
+        .collect();
+    format!("{path}?{}", items.join("&"))
 }
 
 /// The V1 string-to-sign of a request.
@@ -110,22 +113,18 @@ pub fn string_to_sign(req: &SignedRequest<'_>) -> String {
         .filter(|d| !d.is_empty())
         .or_else(|| req.header("date"))
         .unwrap_or("");
-    let mut out = [
+    let oss_headers: String = req
+        .oss_headers()
+        .into_iter()
+        .map(|(name, value)| format!("{name}:{value}\n"))
+        .collect();
+    format!(
+        "{}\n{}\n{}\n{date}\n{oss_headers}{}",
         req.method,
         req.header("content-md5").unwrap_or(""),
         req.header("content-type").unwrap_or(""),
-        date,
-    ]
-    .join("\n");
-    out.push('\n');
-    for (name, value) in req.oss_headers() {
-        out.push_str(&name);
-        out.push(':');
-        out.push_str(value);
-        out.push('\n');
-    }
-    out.push_str(&canonicalized_resource(req.bucket, req.key, req.query));
-    out
+        canonicalized_resource(req.bucket, req.key, req.query)
+    )
 }
 
 /// The base64 HMAC-SHA1 of `string_to_sign` under `secret`.
