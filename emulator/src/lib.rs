@@ -19,6 +19,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod dates;
 mod emulator;
 pub mod error;
 pub mod faults;
@@ -27,13 +28,16 @@ pub mod fuzzing;
 pub mod hls;
 pub mod http;
 pub mod model;
+pub mod percent;
 pub mod persist;
 pub mod playlist;
 mod request_log;
 pub mod rtmp;
 pub mod rtmp_auth;
+pub mod rules;
 pub mod store;
 pub mod tls;
+pub mod verify;
 pub mod xml;
 
 pub use emulator::{Config, Emulator};
