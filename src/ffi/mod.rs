@@ -1,4 +1,5 @@
-//! The C ABI: `libosslive.a`, `libosslive.so` and `include/osslive.h`.
+//! The C ABI: `libosslive.a`, `libosslive.so` and `include/osslive.h`, compiled only with
+//! the `capi` feature; `scripts/build-capi` builds the libraries and the header.
 //!
 //! Conventions (also at the top of the header):
 //! - Everything is prefixed `osslive_`. Handles are opaque; the library allocates and
