@@ -1300,7 +1300,7 @@ pub unsafe extern "C" fn osslive_rtmp_url_free(url: *mut osslive_rtmp_url) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use std::ffi::{CStr, CString, c_char, c_int};
     use std::ptr::{null, null_mut};
     use std::time::{Duration, SystemTime};
@@ -1312,26 +1312,22 @@ pub(crate) mod tests {
     use crate::{LiveChannelAudio, LiveChannelVideo, LiveRecord};
 
     /// A C string the library handed out, as `&str`; `None` for NULL.
-    pub(crate) fn text<'a>(p: *const c_char) -> Option<&'a str> {
+    fn text<'a>(p: *const c_char) -> Option<&'a str> {
         // SAFETY: the library returns NULL or NUL-terminated UTF-8 valid while the test runs.
         (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap())
     }
 
     /// Everything an `osslive_error` tells, read and freed.
     #[derive(Debug)]
-    pub(crate) struct Failure {
-        pub(crate) status: c_int,
-        pub(crate) message: String,
-        pub(crate) field: Option<String>,
-        pub(crate) http_status: u16,
-        pub(crate) code: Option<String>,
-        pub(crate) request_id: Option<String>,
-        pub(crate) retryable: bool,
+    struct Failure {
+        status: c_int,
+        message: String,
+        field: Option<String>,
     }
 
     /// Runs a fallible call with an error out-parameter: `Ok` on `OSSLIVE_OK` (and then no
     /// error was stored), else what the error says.
-    pub(crate) fn call(f: impl FnOnce(*mut *mut osslive_error) -> c_int) -> Result<(), Failure> {
+    fn call(f: impl FnOnce(*mut *mut osslive_error) -> c_int) -> Result<(), Failure> {
         let mut err: *mut osslive_error = null_mut();
         let status = f(&mut err);
         if status == OSSLIVE_OK {
@@ -1345,10 +1341,6 @@ pub(crate) mod tests {
                 status: osslive_error_status(err),
                 message: text(osslive_error_message(err)).unwrap().to_owned(),
                 field: text(osslive_error_field(err)).map(str::to_owned),
-                http_status: osslive_error_http_status(err),
-                code: text(osslive_error_code(err)).map(str::to_owned),
-                request_id: text(osslive_error_request_id(err)).map(str::to_owned),
-                retryable: osslive_error_is_retryable(err),
             }
         };
         assert_eq!(failure.status, status, "{failure:?}");
@@ -1359,7 +1351,7 @@ pub(crate) mod tests {
 
     /// Asserts an invalid-argument failure whose message names `name`; returns it.
     #[track_caller]
-    pub(crate) fn invalid(result: Result<(), Failure>, name: &str) -> Failure {
+    fn invalid(result: Result<(), Failure>, name: &str) -> Failure {
         let failure = result.expect_err("the call should have failed");
         assert_eq!(failure.status, OSSLIVE_ERR_INVALID_ARGUMENT, "{failure:?}");
         assert!(
@@ -1372,18 +1364,18 @@ pub(crate) mod tests {
 
     /// Asserts an invalid-argument failure for the OSS field `field`.
     #[track_caller]
-    pub(crate) fn invalid_field(result: Result<(), Failure>, field: &str) {
+    fn invalid_field(result: Result<(), Failure>, field: &str) {
         let failure = invalid(result, field);
         assert_eq!(failure.field.as_deref(), Some(field), "{failure:?}");
     }
 
-    pub(crate) fn cs(s: &str) -> CString {
+    fn cs(s: &str) -> CString {
         CString::new(s).unwrap()
     }
 
-    pub(crate) const NOT_UTF8: &[u8] = b"\xff\0";
+    const NOT_UTF8: &[u8] = b"\xff\0";
 
-    pub(crate) fn not_utf8() -> *const c_char {
+    fn not_utf8() -> *const c_char {
         NOT_UTF8.as_ptr().cast()
     }
 
