@@ -552,82 +552,6 @@ bool osslive_error_is_retryable(const osslive_error *err);
 void osslive_error_free(osslive_error *err);
 
 /**
- * PutLiveChannel: creates `channel` in `bucket`, or replaces the configuration of one
- * nobody is pushing to. `config` is NULL for the defaults (see
- * `osslive_channel_config_new`); it is only read. On success `*result_out` receives the
- * channel's publish and play URLs, to free with `osslive_create_result_free`.
- *
- * # Safety
- * `client` is NULL or a live client; `config` is NULL or a live channel configuration not
- * changed during the call; the strings are NULL or NUL-terminated; `result_out` is NULL
- * or writable; `err` is NULL or writable.
- */
-int osslive_create_live_channel(const osslive_client *client,
-                                const char *bucket,
-                                const char *channel,
-                                const osslive_channel_config *config,
-                                osslive_create_result **result_out,
-                                osslive_error **err);
-
-/**
- * ListLiveChannel: one page of the channels of `bucket` whose names start with `prefix`
- * (NULL for all) and sort after `marker` (NULL to start at the beginning), at most
- * `max_keys` of them (1-1000, or 0 for the server's default of 100). On success
- * `*list_out` receives the page, to free with `osslive_channel_list_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `list_out`
- * is NULL or writable; `err` is NULL or writable.
- */
-int osslive_list_live_channel(const osslive_client *client,
-                              const char *bucket,
-                              const char *prefix,
-                              const char *marker,
-                              int32_t max_keys,
-                              osslive_channel_list **list_out,
-                              osslive_error **err);
-
-/**
- * A pager over the channels of `bucket` whose names start with `prefix` (NULL for all),
- * `page_size` at a time (1-1000, or 0 for the server's default of 100). Nothing is sent
- * until the first `osslive_channel_pager_next`. On success `*pager_out` receives a pager
- * to free with `osslive_channel_pager_free`; it keeps what it needs of `client`, which may
- * be freed first.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `pager_out`
- * is NULL or writable; `err` is NULL or writable.
- */
-int osslive_channel_pager_new(const osslive_client *client,
-                              const char *bucket,
-                              const char *prefix,
-                              int32_t page_size,
-                              osslive_channel_pager **pager_out,
-                              osslive_error **err);
-
-/**
- * Fetches the next page. On success `*list_out` receives it, to free with
- * `osslive_channel_list_free`, or NULL when there are no more pages (the first call
- * always gives a page, maybe empty). On failure the pager stays where it was, so calling
- * again retries the same page.
- *
- * # Safety
- * `pager` is NULL or a live pager not used by another thread during the call;
- * `list_out` is NULL or writable; `err` is NULL or writable.
- */
-int osslive_channel_pager_next(osslive_channel_pager *pager,
-                               osslive_channel_list **list_out,
-                               osslive_error **err);
-
-/**
- * Frees a pager; NULL is fine. Pages it gave stay valid.
- *
- * # Safety
- * `pager` is NULL or a pager from this library, not freed before.
- */
-void osslive_channel_pager_free(osslive_channel_pager *pager);
-
-/**
  * PutLiveChannelStatus: `OSSLIVE_CHANNEL_ENABLED` or `OSSLIVE_CHANNEL_DISABLED`.
  * Disabling cuts a current push off within about ten seconds.
  *
@@ -642,82 +566,6 @@ int osslive_put_live_channel_status(const osslive_client *client,
                                     osslive_error **err);
 
 /**
- * GetLiveChannelInfo: a channel's configuration. On success `*info_out` receives it, to
- * free with `osslive_channel_info_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `info_out`
- * is NULL or writable; `err` is NULL or writable.
- */
-int osslive_get_live_channel_info(const osslive_client *client,
-                                  const char *bucket,
-                                  const char *channel,
-                                  osslive_channel_info **info_out,
-                                  osslive_error **err);
-
-/**
- * GetLiveChannelStat: whether a channel is idle, live or disabled, and what is being
- * pushed. On success `*stat_out` receives it, to free with `osslive_channel_stat_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `stat_out`
- * is NULL or writable; `err` is NULL or writable.
- */
-int osslive_get_live_channel_stat(const osslive_client *client,
-                                  const char *bucket,
-                                  const char *channel,
-                                  osslive_channel_stat **stat_out,
-                                  osslive_error **err);
-
-/**
- * GetLiveChannelHistory: the last pushes of a channel, at most ten. On success
- * `*history_out` receives them, to free with `osslive_channel_history_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
- * `history_out` is NULL or writable; `err` is NULL or writable.
- */
-int osslive_get_live_channel_history(const osslive_client *client,
-                                     const char *bucket,
-                                     const char *channel,
-                                     osslive_channel_history **history_out,
-                                     osslive_error **err);
-
-/**
- * PostVodPlaylist: writes the object `CHANNEL/PLAYLIST_NAME`, an m3u8 of the fragments
- * recorded between `start_time` and `end_time` (Unix seconds, `end_time` after
- * `start_time` by at most one day). `playlist_name` ends in `.m3u8`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
- * NULL or writable.
- */
-int osslive_post_vod_playlist(const osslive_client *client,
-                              const char *bucket,
-                              const char *channel,
-                              const char *playlist_name,
-                              int64_t start_time,
-                              int64_t end_time,
-                              osslive_error **err);
-
-/**
- * GetVodPlaylist: the m3u8 of the fragments recorded between `start_time` and `end_time`
- * (Unix seconds, at most one day apart), without writing it. On success `*playlist_out`
- * receives it, to free with `osslive_vod_playlist_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
- * `playlist_out` is NULL or writable; `err` is NULL or writable.
- */
-int osslive_get_vod_playlist(const osslive_client *client,
-                             const char *bucket,
-                             const char *channel,
-                             int64_t start_time,
-                             int64_t end_time,
-                             osslive_vod_playlist **playlist_out,
-                             osslive_error **err);
-
-/**
  * DeleteLiveChannel: removes a channel nobody is pushing to. Its recorded objects stay.
  *
  * # Safety
@@ -728,40 +576,6 @@ int osslive_delete_live_channel(const osslive_client *client,
                                 const char *bucket,
                                 const char *channel,
                                 osslive_error **err);
-
-/**
- * Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
- * future). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
- * this push. Nothing is sent; credentials are read as for a request. On success
- * `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
- * NULL or writable; `err` is NULL or writable.
- */
-int osslive_sign_rtmp_url(const osslive_client *client,
-                          const char *bucket,
-                          const char *channel,
-                          const char *playlist_name,
-                          int64_t expires_unix,
-                          osslive_rtmp_url **url_out,
-                          osslive_error **err);
-
-/**
- * Signs an RTMP push URL for `channel`, valid for `seconds` (more than 0) from now; as
- * `osslive_sign_rtmp_url` otherwise.
- *
- * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
- * NULL or writable; `err` is NULL or writable.
- */
-int osslive_sign_rtmp_url_valid_for(const osslive_client *client,
-                                    const char *bucket,
-                                    const char *channel,
-                                    const char *playlist_name,
-                                    uint32_t seconds,
-                                    osslive_rtmp_url **url_out,
-                                    osslive_error **err);
 
 /**
  * A new channel configuration with the defaults: enabled, no description, HLS with 5 s
@@ -836,6 +650,24 @@ int osslive_channel_config_set_snapshot(osslive_channel_config *config,
                                         osslive_error **err);
 
 /**
+ * PutLiveChannel: creates `channel` in `bucket`, or replaces the configuration of one
+ * nobody is pushing to. `config` is NULL for the defaults (see
+ * `osslive_channel_config_new`); it is only read. On success `*result_out` receives the
+ * channel's publish and play URLs, to free with `osslive_create_result_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `config` is NULL or a live channel configuration not
+ * changed during the call; the strings are NULL or NUL-terminated; `result_out` is NULL
+ * or writable; `err` is NULL or writable.
+ */
+int osslive_create_live_channel(const osslive_client *client,
+                                const char *bucket,
+                                const char *channel,
+                                const osslive_channel_config *config,
+                                osslive_create_result **result_out,
+                                osslive_error **err);
+
+/**
  * The number of publish (RTMP) URLs; 0 for a NULL `result`.
  *
  * # Safety
@@ -884,6 +716,24 @@ const char *osslive_create_result_request_id(const osslive_create_result *result
  * `result` is NULL or a create result from this library, not freed before.
  */
 void osslive_create_result_free(osslive_create_result *result);
+
+/**
+ * ListLiveChannel: one page of the channels of `bucket` whose names start with `prefix`
+ * (NULL for all) and sort after `marker` (NULL to start at the beginning), at most
+ * `max_keys` of them (1-1000, or 0 for the server's default of 100). On success
+ * `*list_out` receives the page, to free with `osslive_channel_list_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `list_out`
+ * is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_list_live_channel(const osslive_client *client,
+                              const char *bucket,
+                              const char *prefix,
+                              const char *marker,
+                              int32_t max_keys,
+                              osslive_channel_list **list_out,
+                              osslive_error **err);
 
 /**
  * The number of channels in the page; 0 for a NULL `list`.
@@ -1006,6 +856,60 @@ const char *osslive_channel_list_play_url(const osslive_channel_list *list, size
 void osslive_channel_list_free(osslive_channel_list *list);
 
 /**
+ * A pager over the channels of `bucket` whose names start with `prefix` (NULL for all),
+ * `page_size` at a time (1-1000, or 0 for the server's default of 100). Nothing is sent
+ * until the first `osslive_channel_pager_next`. On success `*pager_out` receives a pager
+ * to free with `osslive_channel_pager_free`; it keeps what it needs of `client`, which may
+ * be freed first.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `pager_out`
+ * is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_channel_pager_new(const osslive_client *client,
+                              const char *bucket,
+                              const char *prefix,
+                              int32_t page_size,
+                              osslive_channel_pager **pager_out,
+                              osslive_error **err);
+
+/**
+ * Fetches the next page. On success `*list_out` receives it, to free with
+ * `osslive_channel_list_free`, or NULL when there are no more pages (the first call
+ * always gives a page, maybe empty). On failure the pager stays where it was, so calling
+ * again retries the same page.
+ *
+ * # Safety
+ * `pager` is NULL or a live pager not used by another thread during the call;
+ * `list_out` is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_channel_pager_next(osslive_channel_pager *pager,
+                               osslive_channel_list **list_out,
+                               osslive_error **err);
+
+/**
+ * Frees a pager; NULL is fine. Pages it gave stay valid.
+ *
+ * # Safety
+ * `pager` is NULL or a pager from this library, not freed before.
+ */
+void osslive_channel_pager_free(osslive_channel_pager *pager);
+
+/**
+ * GetLiveChannelInfo: a channel's configuration. On success `*info_out` receives it, to
+ * free with `osslive_channel_info_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `info_out`
+ * is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_get_live_channel_info(const osslive_client *client,
+                                  const char *bucket,
+                                  const char *channel,
+                                  osslive_channel_info **info_out,
+                                  osslive_error **err);
+
+/**
  * The description (`""` when set empty), or NULL when OSS sent none. Owned by `info`.
  *
  * # Safety
@@ -1110,6 +1014,20 @@ const char *osslive_channel_info_request_id(const osslive_channel_info *info);
  * `info` is NULL or a channel info from this library, not freed before.
  */
 void osslive_channel_info_free(osslive_channel_info *info);
+
+/**
+ * GetLiveChannelStat: whether a channel is idle, live or disabled, and what is being
+ * pushed. On success `*stat_out` receives it, to free with `osslive_channel_stat_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `stat_out`
+ * is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_get_live_channel_stat(const osslive_client *client,
+                                  const char *bucket,
+                                  const char *channel,
+                                  osslive_channel_stat **stat_out,
+                                  osslive_error **err);
 
 /**
  * `OSSLIVE_LIVE_IDLE`, `OSSLIVE_LIVE_LIVE` or `OSSLIVE_LIVE_DISABLED`; -1 for a NULL
@@ -1235,6 +1153,20 @@ const char *osslive_channel_stat_request_id(const osslive_channel_stat *stat);
 void osslive_channel_stat_free(osslive_channel_stat *stat);
 
 /**
+ * GetLiveChannelHistory: the last pushes of a channel, at most ten. On success
+ * `*history_out` receives them, to free with `osslive_channel_history_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
+ * `history_out` is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_get_live_channel_history(const osslive_client *client,
+                                     const char *bucket,
+                                     const char *channel,
+                                     osslive_channel_history **history_out,
+                                     osslive_error **err);
+
+/**
  * The number of records; 0 for a NULL `history`.
  *
  * # Safety
@@ -1284,6 +1216,40 @@ const char *osslive_channel_history_request_id(const osslive_channel_history *hi
 void osslive_channel_history_free(osslive_channel_history *history);
 
 /**
+ * PostVodPlaylist: writes the object `CHANNEL/PLAYLIST_NAME`, an m3u8 of the fragments
+ * recorded between `start_time` and `end_time` (Unix seconds, `end_time` after
+ * `start_time` by at most one day). `playlist_name` ends in `.m3u8`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
+ * NULL or writable.
+ */
+int osslive_post_vod_playlist(const osslive_client *client,
+                              const char *bucket,
+                              const char *channel,
+                              const char *playlist_name,
+                              int64_t start_time,
+                              int64_t end_time,
+                              osslive_error **err);
+
+/**
+ * GetVodPlaylist: the m3u8 of the fragments recorded between `start_time` and `end_time`
+ * (Unix seconds, at most one day apart), without writing it. On success `*playlist_out`
+ * receives it, to free with `osslive_vod_playlist_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
+ * `playlist_out` is NULL or writable; `err` is NULL or writable.
+ */
+int osslive_get_vod_playlist(const osslive_client *client,
+                             const char *bucket,
+                             const char *channel,
+                             int64_t start_time,
+                             int64_t end_time,
+                             osslive_vod_playlist **playlist_out,
+                             osslive_error **err);
+
+/**
  * The m3u8 text; never NULL for a live `playlist` (NULL only for a NULL one). Owned by
  * `playlist`.
  *
@@ -1307,6 +1273,40 @@ const char *osslive_vod_playlist_request_id(const osslive_vod_playlist *playlist
  * `playlist` is NULL or a VOD playlist from this library, not freed before.
  */
 void osslive_vod_playlist_free(osslive_vod_playlist *playlist);
+
+/**
+ * Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
+ * future). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
+ * this push. Nothing is sent; credentials are read as for a request. On success
+ * `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_sign_rtmp_url(const osslive_client *client,
+                          const char *bucket,
+                          const char *channel,
+                          const char *playlist_name,
+                          int64_t expires_unix,
+                          osslive_rtmp_url **url_out,
+                          osslive_error **err);
+
+/**
+ * Signs an RTMP push URL for `channel`, valid for `seconds` (more than 0) from now; as
+ * `osslive_sign_rtmp_url` otherwise.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_sign_rtmp_url_valid_for(const osslive_client *client,
+                                    const char *bucket,
+                                    const char *channel,
+                                    const char *playlist_name,
+                                    uint32_t seconds,
+                                    osslive_rtmp_url **url_out,
+                                    osslive_error **err);
 
 /**
  * The whole URL, `rtmp://…/live/CHANNEL?…&Signature=…`, for ffmpeg or librtmp. Equal to

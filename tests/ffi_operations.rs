@@ -15,9 +15,18 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use ffi_common::*;
+use osslive::ffi::channel::*;
+use osslive::ffi::channel_config::*;
+use osslive::ffi::channel_history::*;
+use osslive::ffi::channel_info::*;
+use osslive::ffi::channel_list::*;
+use osslive::ffi::channel_stat::*;
 use osslive::ffi::client::*;
-use osslive::ffi::operations::*;
-use osslive::ffi::results::*;
+use osslive::ffi::config::*;
+use osslive::ffi::create_result::*;
+use osslive::ffi::pager::*;
+use osslive::ffi::rtmp::*;
+use osslive::ffi::vod_playlist::*;
 use osslive::ffi::{OSSLIVE_ERR_INVALID_ARGUMENT, OSSLIVE_ERR_SERVICE};
 use osslive::time::{from_unix_seconds, unix_seconds};
 use osslive::{

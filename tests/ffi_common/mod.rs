@@ -8,10 +8,10 @@ use std::ffi::{CStr, CString, c_char, c_int};
 use std::ptr::null_mut;
 use std::time::SystemTime;
 
-use osslive::ffi::error::*;
-use osslive::ffi::results::{
+use osslive::ffi::channel_list::{
     osslive_channel_list, osslive_channel_list_len, osslive_channel_list_name,
 };
+use osslive::ffi::error::*;
 use osslive::ffi::{OSSLIVE_ERR_INVALID_ARGUMENT, OSSLIVE_OK};
 use osslive::time::unix_seconds;
 
