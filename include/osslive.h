@@ -831,7 +831,7 @@ int64_t osslive_channel_list_last_modified(const osslive_channel_list *list, siz
 
 /**
  * The first publish (RTMP, unsigned) URL of channel `index`, or NULL when it has none or
- * out of range. Owned by `list`.
+ * out of range; `osslive_channel_list_publish_url_at` gives the others. Owned by `list`.
  *
  * # Safety
  * `list` is NULL or a live `osslive_channel_list` from this library.
@@ -839,13 +839,52 @@ int64_t osslive_channel_list_last_modified(const osslive_channel_list *list, siz
 const char *osslive_channel_list_publish_url(const osslive_channel_list *list, size_t index);
 
 /**
- * The first play (HLS) URL of channel `index`, or NULL when it has none or out of range.
- * Owned by `list`.
+ * The first play (HLS) URL of channel `index`, or NULL when it has none or out of range;
+ * `osslive_channel_list_play_url_at` gives the others. Owned by `list`.
  *
  * # Safety
  * `list` is NULL or a live `osslive_channel_list` from this library.
  */
 const char *osslive_channel_list_play_url(const osslive_channel_list *list, size_t index);
+
+/**
+ * The number of publish (RTMP, unsigned) URLs of channel `index`; 0 out of range.
+ *
+ * # Safety
+ * `list` is NULL or a live `osslive_channel_list` from this library.
+ */
+size_t osslive_channel_list_publish_url_count(const osslive_channel_list *list, size_t index);
+
+/**
+ * Publish URL `url_index` of channel `index` (`rtmp://…/live/CHANNEL`, unsigned: sign it
+ * with `osslive_sign_rtmp_url` to push), or NULL when either is out of range. Owned by
+ * `list`.
+ *
+ * # Safety
+ * `list` is NULL or a live `osslive_channel_list` from this library.
+ */
+const char *osslive_channel_list_publish_url_at(const osslive_channel_list *list,
+                                                size_t index,
+                                                size_t url_index);
+
+/**
+ * The number of play (HLS) URLs of channel `index`; 0 out of range.
+ *
+ * # Safety
+ * `list` is NULL or a live `osslive_channel_list` from this library.
+ */
+size_t osslive_channel_list_play_url_count(const osslive_channel_list *list, size_t index);
+
+/**
+ * Play URL `url_index` of channel `index` (`http(s)://…/CHANNEL/PLAYLIST.m3u8`), or NULL
+ * when either is out of range. Owned by `list`.
+ *
+ * # Safety
+ * `list` is NULL or a live `osslive_channel_list` from this library.
+ */
+const char *osslive_channel_list_play_url_at(const osslive_channel_list *list,
+                                             size_t index,
+                                             size_t url_index);
 
 /**
  * Frees a list page and its strings; NULL is fine.

@@ -686,6 +686,18 @@ fn every_operation_sends_its_arguments_and_returns_the_answer() {
                 text(osslive_channel_list_play_url(list, i)),
                 summary.play_urls.first().map(String::as_str)
             );
+            assert_eq!(
+                urls(osslive_channel_list_publish_url_count(list, i), &|u| {
+                    osslive_channel_list_publish_url_at(list, i, u)
+                }),
+                summary.publish_urls
+            );
+            assert_eq!(
+                urls(osslive_channel_list_play_url_count(list, i), &|u| {
+                    osslive_channel_list_play_url_at(list, i, u)
+                }),
+                summary.play_urls
+            );
         }
         assert_eq!(
             text(osslive_channel_list_request_id(list)),

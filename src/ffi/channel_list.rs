@@ -259,7 +259,7 @@ pub unsafe extern "C" fn osslive_channel_list_last_modified(
 }
 
 /// The first publish (RTMP, unsigned) URL of channel `index`, or NULL when it has none or
-/// out of range. Owned by `list`.
+/// out of range; `osslive_channel_list_publish_url_at` gives the others. Owned by `list`.
 ///
 /// # Safety
 /// `list` is NULL or a live `osslive_channel_list` from this library.
@@ -276,8 +276,8 @@ pub unsafe extern "C" fn osslive_channel_list_publish_url(
     }
 }
 
-/// The first play (HLS) URL of channel `index`, or NULL when it has none or out of range.
-/// Owned by `list`.
+/// The first play (HLS) URL of channel `index`, or NULL when it has none or out of range;
+/// `osslive_channel_list_play_url_at` gives the others. Owned by `list`.
 ///
 /// # Safety
 /// `list` is NULL or a live `osslive_channel_list` from this library.
@@ -290,6 +290,71 @@ pub unsafe extern "C" fn osslive_channel_list_play_url(
     unsafe {
         entry(list, index, std::ptr::null(), |e| {
             string_at(&e.play_urls, 0)
+        })
+    }
+}
+
+/// The number of publish (RTMP, unsigned) URLs of channel `index`; 0 out of range.
+///
+/// # Safety
+/// `list` is NULL or a live `osslive_channel_list` from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_channel_list_publish_url_count(
+    list: *const osslive_channel_list,
+    index: usize,
+) -> usize {
+    // SAFETY: NULL or a live list handle.
+    unsafe { entry(list, index, 0, |e| e.publish_urls.len()) }
+}
+
+/// Publish URL `url_index` of channel `index` (`rtmp://…/live/CHANNEL`, unsigned: sign it
+/// with `osslive_sign_rtmp_url` to push), or NULL when either is out of range. Owned by
+/// `list`.
+///
+/// # Safety
+/// `list` is NULL or a live `osslive_channel_list` from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_channel_list_publish_url_at(
+    list: *const osslive_channel_list,
+    index: usize,
+    url_index: usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live list handle.
+    unsafe {
+        entry(list, index, std::ptr::null(), |e| {
+            string_at(&e.publish_urls, url_index)
+        })
+    }
+}
+
+/// The number of play (HLS) URLs of channel `index`; 0 out of range.
+///
+/// # Safety
+/// `list` is NULL or a live `osslive_channel_list` from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_channel_list_play_url_count(
+    list: *const osslive_channel_list,
+    index: usize,
+) -> usize {
+    // SAFETY: NULL or a live list handle.
+    unsafe { entry(list, index, 0, |e| e.play_urls.len()) }
+}
+
+/// Play URL `url_index` of channel `index` (`http(s)://…/CHANNEL/PLAYLIST.m3u8`), or NULL
+/// when either is out of range. Owned by `list`.
+///
+/// # Safety
+/// `list` is NULL or a live `osslive_channel_list` from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_channel_list_play_url_at(
+    list: *const osslive_channel_list,
+    index: usize,
+    url_index: usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live list handle.
+    unsafe {
+        entry(list, index, std::ptr::null(), |e| {
+            string_at(&e.play_urls, url_index)
         })
     }
 }

@@ -395,6 +395,25 @@ fn channel_list_accessors() {
             text(osslive_channel_list_play_url(list, 0)),
             Some("http://x/ch1/p.m3u8")
         );
+        // Every URL, not only the first.
+        assert_eq!(osslive_channel_list_publish_url_count(list, 0), 2);
+        assert_eq!(
+            text(osslive_channel_list_publish_url_at(list, 0, 0)),
+            Some("rtmp://x/live/ch1")
+        );
+        assert_eq!(
+            text(osslive_channel_list_publish_url_at(list, 0, 1)),
+            Some("rtmp://y/live/ch1")
+        );
+        assert_eq!(osslive_channel_list_play_url_count(list, 0), 1);
+        assert_eq!(
+            text(osslive_channel_list_play_url_at(list, 0, 0)),
+            Some("http://x/ch1/p.m3u8")
+        );
+        for u in [2, usize::MAX] {
+            assert!(osslive_channel_list_publish_url_at(list, 0, u).is_null());
+        }
+        assert!(osslive_channel_list_play_url_at(list, 0, 1).is_null());
 
         assert_eq!(text(osslive_channel_list_name(list, 1)), Some("ch2"));
         assert_eq!(text(osslive_channel_list_description(list, 1)), Some(""));
@@ -405,6 +424,10 @@ fn channel_list_accessors() {
         assert_eq!(osslive_channel_list_last_modified(list, 1), 0);
         assert_eq!(text(osslive_channel_list_publish_url(list, 1)), None);
         assert_eq!(text(osslive_channel_list_play_url(list, 1)), None);
+        assert_eq!(osslive_channel_list_publish_url_count(list, 1), 0);
+        assert_eq!(osslive_channel_list_play_url_count(list, 1), 0);
+        assert!(osslive_channel_list_publish_url_at(list, 1, 0).is_null());
+        assert!(osslive_channel_list_play_url_at(list, 1, 0).is_null());
 
         for i in [2, usize::MAX] {
             assert!(osslive_channel_list_name(list, i).is_null());
@@ -413,6 +436,10 @@ fn channel_list_accessors() {
             assert_eq!(osslive_channel_list_last_modified(list, i), 0);
             assert!(osslive_channel_list_publish_url(list, i).is_null());
             assert!(osslive_channel_list_play_url(list, i).is_null());
+            assert_eq!(osslive_channel_list_publish_url_count(list, i), 0);
+            assert_eq!(osslive_channel_list_play_url_count(list, i), 0);
+            assert!(osslive_channel_list_publish_url_at(list, i, 0).is_null());
+            assert!(osslive_channel_list_play_url_at(list, i, 0).is_null());
         }
         osslive_channel_list_free(list);
 
@@ -429,6 +456,10 @@ fn channel_list_accessors() {
         assert_eq!(osslive_channel_list_last_modified(null(), 0), 0);
         assert!(osslive_channel_list_publish_url(null(), 0).is_null());
         assert!(osslive_channel_list_play_url(null(), 0).is_null());
+        assert_eq!(osslive_channel_list_publish_url_count(null(), 0), 0);
+        assert_eq!(osslive_channel_list_play_url_count(null(), 0), 0);
+        assert!(osslive_channel_list_publish_url_at(null(), 0, 0).is_null());
+        assert!(osslive_channel_list_play_url_at(null(), 0, 0).is_null());
         osslive_channel_list_free(null_mut());
     }
 }
