@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_int};
 use super::boundary::{FfiError, free_handle, modify, new_handle, required_str};
 use super::channel::channel_status_from_c;
 use super::error::osslive_error;
-use crate::{LiveChannelConfiguration, LiveChannelSnapshot, LiveChannelTarget, validate};
+use crate::{LiveChannelConfiguration, LiveChannelSnapshot, LiveChannelTarget};
 
 /// The configuration of a channel to create, filled with `osslive_channel_config_set_*`
 /// and passed to `osslive_create_live_channel`. Use it from one thread at a time; it can
@@ -41,7 +41,16 @@ fn update_channel_config(
     err: *mut *mut osslive_error,
     change: impl FnOnce(&mut LiveChannelConfiguration) -> Result<(), FfiError>,
 ) -> c_int {
-    modify(config, "config", err, |config| change(&mut config.config))
+    modify(config, "config", err, |config| {
+        let mut changed = config.config.clone();
+        change(&mut changed)?;
+        // The OSS rules are the configuration's own, which `Bucket::create_live_channel`
+        // checks too; a setter checks them at once, so that a bad value fails where it is
+        // set and leaves the configuration as it was. Every other value already passed.
+        changed.validate()?;
+        config.config = changed;
+        Ok(())
+    })
 }
 
 /// Sets the description: free text of at most 128 bytes of UTF-8 (OSS field
@@ -59,7 +68,6 @@ pub unsafe extern "C" fn osslive_channel_config_set_description(
     update_channel_config(config, err, |c| {
         // SAFETY: NULL or NUL-terminated, per the contract.
         let description = unsafe { required_str(description, "description") }?;
-        validate::description(description)?;
         c.description = description.to_owned();
         Ok(())
     })
@@ -101,9 +109,6 @@ pub unsafe extern "C" fn osslive_channel_config_set_target(
     update_channel_config(config, err, |c| {
         // SAFETY: NULL or NUL-terminated, per the contract.
         let playlist_name = unsafe { required_str(playlist_name, "playlist_name") }?;
-        validate::frag_duration(frag_duration)?;
-        validate::frag_count(frag_count)?;
-        validate::playlist_name(playlist_name)?;
         c.target = LiveChannelTarget {
             frag_duration,
             frag_count,
@@ -136,10 +141,6 @@ pub unsafe extern "C" fn osslive_channel_config_set_snapshot(
         let role_name = unsafe { required_str(role_name, "role_name") }?;
         let dest_bucket = unsafe { required_str(dest_bucket, "dest_bucket") }?;
         let notify_topic = unsafe { required_str(notify_topic, "notify_topic") }?;
-        validate::snapshot_role_name(role_name)?;
-        validate::snapshot_dest_bucket(dest_bucket)?;
-        validate::snapshot_notify_topic(notify_topic)?;
-        validate::snapshot_interval(interval)?;
         c.snapshot = Some(LiveChannelSnapshot {
             role_name: role_name.to_owned(),
             dest_bucket: dest_bucket.to_owned(),

@@ -12,13 +12,14 @@ use super::client::{bucket_of, osslive_client};
 use super::error::osslive_error;
 use crate::{ListLiveChannelResult, ListOptions, LiveChannelSummary, validate};
 
-/// A page size from C: 0 is the server's default, otherwise 1-1000 (`max-keys`).
+/// A page size from C as `max-keys`: 0 is the server's default (none is sent). A
+/// negative one has no `u32` to hand on and is refused here, in the words of the OSS rule
+/// (1-1000), whose upper bound `Bucket` checks.
 pub(super) fn list_page_size(max_keys: i32) -> Result<Option<u32>, FfiError> {
-    if max_keys == 0 {
-        return Ok(None);
+    if max_keys < 0 {
+        validate::max_keys(i64::from(max_keys))?;
     }
-    validate::max_keys(i64::from(max_keys))?;
-    Ok(u32::try_from(max_keys).ok())
+    Ok(u32::try_from(max_keys).ok().filter(|&n| n != 0))
 }
 
 /// ListLiveChannel: one page of the channels of `bucket` whose names start with `prefix`

@@ -41,13 +41,19 @@ pub unsafe extern "C" fn osslive_channel_pager_new(
         // SAFETY: per the contract.
         let bucket = unsafe { bucket_of(client, bucket) }?;
         let prefix = unsafe { optional_str(prefix, "prefix") }?;
+        // `Bucket` checks the prefix and the page size only when a page is asked for; the
+        // pager refuses them when it is made, before anything could be sent.
         if let Some(p) = prefix {
             validate::list_prefix(p)?;
+        }
+        let max_keys = list_page_size(page_size)?;
+        if let Some(n) = max_keys {
+            validate::max_keys(i64::from(n))?;
         }
         let options = ListOptions {
             prefix: prefix.map(str::to_owned),
             marker: None,
-            max_keys: list_page_size(page_size)?,
+            max_keys,
         };
         out_param(pager_out, "pager_out")?;
         store(
