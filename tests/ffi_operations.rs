@@ -858,17 +858,23 @@ fn the_pager_walks_every_page_and_retries_after_a_failure() {
         });
         assert!(sent.is_empty(), "pager_new sent {sent:?}");
 
-        // Each page echoes the prefix, page size and marker it was asked with.
-        let mut page = null_mut();
-        let (_, sent) = lab.during(|| {
-            call(|e| osslive_channel_pager_next(pager, &mut page, e)).unwrap();
-        });
-        assert_eq!(sent.len(), 1);
-        assert_eq!(names(page), names_made[..7]);
-        assert_eq!(text(osslive_channel_list_prefix(page)), Some("ch-"));
-        assert_eq!(text(osslive_channel_list_marker(page)), Some(""));
-        assert_eq!(osslive_channel_list_max_keys(page), 7);
-        osslive_channel_list_free(page);
+        // The next page: its channels, and the prefix, page size and marker it echoes
+        // (the ones it was asked with).
+        let next_page = |expected: &[String], marker: &str| {
+            let mut page = null_mut();
+            let (_, sent) = lab.during(|| {
+                call(|e| osslive_channel_pager_next(pager, &mut page, e)).unwrap();
+            });
+            assert_eq!(sent.len(), 1, "{sent:?}");
+            assert_eq!(names(page), expected);
+            assert_eq!(text(osslive_channel_list_prefix(page)), Some("ch-"));
+            assert_eq!(osslive_channel_list_max_keys(page), 7);
+            assert_eq!(text(osslive_channel_list_marker(page)), Some(marker));
+            let truncated = osslive_channel_list_is_truncated(page);
+            osslive_channel_list_free(page);
+            truncated
+        };
+        assert!(next_page(&names_made[..7], ""));
 
         // The second page fails once; the pager stays put and the retry gets it.
         lab.emulator.inject_fault(Fault::Status(503), 1);
@@ -880,15 +886,8 @@ fn the_pager_walks_every_page_and_retries_after_a_failure() {
         assert_eq!(failure.http_status, 503);
         assert!(failure.retryable);
         assert!(page.is_null());
-        call(|e| osslive_channel_pager_next(pager, &mut page, e)).unwrap();
-        assert_eq!(names(page), names_made[7..14]);
-        assert_eq!(text(osslive_channel_list_marker(page)), Some("ch-06"));
-        osslive_channel_list_free(page);
-        call(|e| osslive_channel_pager_next(pager, &mut page, e)).unwrap();
-        assert_eq!(names(page), names_made[14..21]);
-        assert_eq!(text(osslive_channel_list_marker(page)), Some("ch-13"));
-        assert!(osslive_channel_list_is_truncated(page));
-        osslive_channel_list_free(page);
+        assert!(next_page(&names_made[7..14], "ch-06"));
+        assert!(next_page(&names_made[14..21], "ch-13"));
 
         // The channel the last page would hold goes away: an empty page after the first
         // is the same as no more pages.
