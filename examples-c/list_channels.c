@@ -21,6 +21,7 @@
 static void print_channel(const osslive_channel_list *page, size_t i)
 {
     int64_t last_modified;
+    size_t url;
 
     printf("channel: %s\n", osslive_channel_list_name(page, i));
     printf("  description: %s\n", osslive_channel_list_description(page, i));
@@ -30,8 +31,13 @@ static void print_channel(const osslive_channel_list *page, size_t i)
     if (last_modified != 0) {
         example_print_time("  last modified", last_modified);
     }
-    example_print_str("  publish url", osslive_channel_list_publish_url(page, i));
-    example_print_str("  play url", osslive_channel_list_play_url(page, i));
+    /* Every URL OSS gave, usually one of each. */
+    for (url = 0; url < osslive_channel_list_publish_url_count(page, i); url++) {
+        example_print_str("  publish url", osslive_channel_list_publish_url_at(page, i, url));
+    }
+    for (url = 0; url < osslive_channel_list_play_url_count(page, i); url++) {
+        example_print_str("  play url", osslive_channel_list_play_url_at(page, i, url));
+    }
 }
 
 int main(int argc, char **argv)

@@ -18,15 +18,22 @@
 //! println!("ffmpeg -re -i input.mp4 -c copy -f flv '{}'", push.url);
 //! # Ok::<(), osslive::Error>(())
 //! ```
+//!
+//! The C ABI (the `ffi` module, `include/osslive.h`) is the `capi` feature; `scripts/build-capi`
+//! builds `libosslive.a` and `libosslive.so` with it.
 
 #![deny(missing_docs)]
 
 mod answer;
 mod bucket;
+// A few crate-private builder methods (custom CA certificates, dropping a log hook) serve
+// only the C ABI: without the `capi` feature they are unused, not dead.
+#[cfg_attr(not(feature = "capi"), allow(dead_code))]
 mod client;
 pub mod credentials;
 pub mod encoding;
 pub mod error;
+#[cfg(feature = "capi")]
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -10,7 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -559,7 +559,7 @@ fn signatures_with_slash_plus_and_equals_push() {
     assert_one_push_recorded(&virtual_hosted, "vraw");
 }
 
-/// Builds `examples-c/sign_rtmp_url` (static) once, against the library this test links.
+/// Builds `examples-c/sign_rtmp_url` (static) once, against the C library of this build.
 fn sign_rtmp_url_example() -> &'static PathBuf {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
@@ -568,21 +568,32 @@ fn sign_rtmp_url_example() -> &'static PathBuf {
             &std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned()),
             "gcc",
         );
-        // This binary is target/<profile>/deps/encoder_e2e-HASH; cargo built libosslive.a
-        // for it into that deps/ directory (see tests/c_examples/build.rs).
+        // This binary is target/<profile>/deps/encoder_e2e-HASH. scripts/build-capi builds
+        // libosslive.a (the `capi` feature) for the same profile and target directory,
+        // leaving the committed header alone (as tests/c_examples/build.rs does).
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let deps = exe.parent().unwrap().to_path_buf();
-        let profile = deps.parent().unwrap().to_path_buf();
-        let lib_dir = if deps.join("libosslive.a").is_file() {
-            deps
-        } else if profile.join("libosslive.a").is_file() {
-            profile
-        } else {
-            return Err(format!(
-                "no libosslive.a in {} or {}: run `cargo build -p osslive`",
-                deps.display(),
-                profile.display()
-            ));
+        let profile = exe.parent().and_then(Path::parent).unwrap();
+        let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut build = Command::new(manifest_dir.join("scripts/build-capi"));
+        build
+            .arg("--no-header")
+            .env("CARGO_TARGET_DIR", profile.parent().unwrap())
+            .current_dir(&manifest_dir);
+        if profile.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let built = build
+            .output()
+            .map_err(|e| format!("cannot run scripts/build-capi: {e}"))?;
+        let lib_dir = match String::from_utf8_lossy(&built.stdout).lines().last() {
+            Some(dir) if built.status.success() => PathBuf::from(dir),
+            _ => {
+                return Err(format!(
+                    "scripts/build-capi failed ({}):\n{}",
+                    built.status,
+                    String::from_utf8_lossy(&built.stderr)
+                ));
+            }
         };
         let build_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("encoder-e2e-c");
         let program = build_dir.join("static").join("sign_rtmp_url");

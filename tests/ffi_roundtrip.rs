@@ -3,83 +3,32 @@
 //! links its own osslive: inside osslive's unit tests its `#[no_mangle]` functions would
 //! be defined twice.)
 
-use std::ffi::{CStr, CString, c_char, c_int};
-use std::ptr::{null, null_mut};
-use std::time::SystemTime;
+mod ffi_common;
 
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr::{null, null_mut};
+
+use ffi_common::*;
 use osslive::ffi::OSSLIVE_ERR_SERVICE;
-use osslive::ffi::OSSLIVE_OK;
+use osslive::ffi::channel::*;
+use osslive::ffi::channel_config::*;
+use osslive::ffi::channel_history::*;
+use osslive::ffi::channel_info::*;
+use osslive::ffi::channel_list::*;
+use osslive::ffi::channel_stat::*;
 use osslive::ffi::client::*;
-use osslive::ffi::error::*;
-use osslive::ffi::operations::*;
-use osslive::ffi::results::*;
-use osslive::time::{from_unix_seconds, unix_seconds};
+use osslive::ffi::config::*;
+use osslive::ffi::create_result::*;
+use osslive::ffi::pager::*;
+use osslive::ffi::rtmp::*;
+use osslive::ffi::vod_playlist::*;
+use osslive::time::from_unix_seconds;
 use osslive_emulator::model::{AudioStat, Fragment, LiveSession, VideoStat};
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tFfiTestAccessKey";
 const SK: &str = "FfiTestAccessKeySecret0123456789";
 const BUCKET: &str = "ffi-bucket";
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-/// A C string the library handed out, as `&str`; `None` for NULL.
-fn text<'a>(p: *const c_char) -> Option<&'a str> {
-    // SAFETY: the library returns NULL or NUL-terminated UTF-8 valid while the test runs.
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap())
-}
-
-/// Everything an `osslive_error` tells, read and freed.
-#[derive(Debug)]
-struct Failure {
-    status: c_int,
-    http_status: u16,
-    code: Option<String>,
-    request_id: Option<String>,
-    retryable: bool,
-}
-
-/// Runs a fallible call: `Ok` on `OSSLIVE_OK` (and then no error was stored), else what the
-/// error says.
-fn call(f: impl FnOnce(*mut *mut osslive_error) -> c_int) -> Result<(), Failure> {
-    let mut err: *mut osslive_error = null_mut();
-    let status = f(&mut err);
-    if status == OSSLIVE_OK {
-        assert!(err.is_null(), "an error was stored on success");
-        return Ok(());
-    }
-    assert!(!err.is_null(), "status {status} without an error");
-    // SAFETY: `err` is a live error until freed at the end.
-    let failure = unsafe {
-        Failure {
-            status: osslive_error_status(err),
-            http_status: osslive_error_http_status(err),
-            code: text(osslive_error_code(err)).map(str::to_owned),
-            request_id: text(osslive_error_request_id(err)).map(str::to_owned),
-            retryable: osslive_error_is_retryable(err),
-        }
-    };
-    assert_eq!(failure.status, status, "{failure:?}");
-    // SAFETY: freed once.
-    unsafe { osslive_error_free(err) };
-    Err(failure)
-}
-
-fn now_unix() -> i64 {
-    unix_seconds(SystemTime::now()) as i64
-}
-
-/// The names of a list page, through the accessors.
-fn names(list: *const osslive_channel_list) -> Vec<String> {
-    // SAFETY: `list` is a live list.
-    unsafe {
-        (0..osslive_channel_list_len(list))
-            .map(|i| text(osslive_channel_list_name(list, i)).unwrap().to_owned())
-            .collect()
-    }
-}
 
 /// A signed URL's parts agree, and it carries the playlist name when one was given.
 fn check_rtmp_url(url: *const osslive_rtmp_url, playlist: Option<&str>) {

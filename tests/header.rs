@@ -12,7 +12,7 @@ fn committed_header_is_current() {
             .expect("include/osslive.h is committed");
     assert!(
         committed == GENERATED,
-        "include/osslive.h is stale: run `OSSLIVE_UPDATE_HEADER=1 cargo build` and commit it with the change"
+        "include/osslive.h is stale: run `scripts/build-capi` and commit it with the change"
     );
 }
 

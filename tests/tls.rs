@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use osslive::ffi::channel::*;
 use osslive::ffi::client::*;
+use osslive::ffi::config::*;
+use osslive::ffi::create_result::*;
 use osslive::ffi::error::*;
-use osslive::ffi::operations::*;
-use osslive::ffi::results::*;
 use osslive::ffi::{
     OSSLIVE_ERR_CONFIG, OSSLIVE_ERR_INVALID_ARGUMENT, OSSLIVE_ERR_TRANSPORT, OSSLIVE_OK,
 };

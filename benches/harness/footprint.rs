@@ -116,7 +116,7 @@ pub fn section_footprint(s: &Settings, report: &mut Report) {
             }
         }
         None => report.note(format!(
-            "{} is missing: run `cargo build --release -p osslive` (scripts/bench does)",
+            "{} is missing: run `scripts/build-capi --release` (scripts/bench does)",
             so.display()
         )),
     }

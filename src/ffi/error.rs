@@ -2,61 +2,8 @@
 
 use std::ffi::{CString, c_char, c_int};
 
-use super::*;
+use super::boundary::{FfiError, c_string, free_handle, opt_ptr, read};
 use crate::Error;
-
-/// An error on its way to C: its status and what to tell.
-pub(crate) struct FfiError {
-    pub(crate) status: c_int,
-    error: Option<Error>,
-    argument_message: Option<String>,
-}
-
-impl FfiError {
-    /// A bad argument caught at the boundary (NULL, not UTF-8, out of range).
-    pub(crate) fn invalid(name: &str, rule: &str) -> FfiError {
-        FfiError {
-            status: OSSLIVE_ERR_INVALID_ARGUMENT,
-            error: None,
-            argument_message: Some(format!("invalid {name}: {rule}")),
-        }
-    }
-
-    pub(crate) fn panic(what: &str) -> FfiError {
-        FfiError {
-            status: OSSLIVE_ERR_PANIC,
-            error: None,
-            argument_message: Some(format!(
-                "internal error in osslive (please report it): {what}"
-            )),
-        }
-    }
-}
-
-impl From<Error> for FfiError {
-    fn from(e: Error) -> Self {
-        let status = match &e {
-            Error::InvalidArgument(_) => OSSLIVE_ERR_INVALID_ARGUMENT,
-            Error::Config(_) => OSSLIVE_ERR_CONFIG,
-            Error::Credentials(_) => OSSLIVE_ERR_CREDENTIALS,
-            Error::Service(_) => OSSLIVE_ERR_SERVICE,
-            Error::Transport(_) | Error::Tls(_) => OSSLIVE_ERR_TRANSPORT,
-            Error::Timeout(_) => OSSLIVE_ERR_TIMEOUT,
-            Error::InvalidResponse(_) => OSSLIVE_ERR_INVALID_RESPONSE,
-        };
-        FfiError {
-            status,
-            error: Some(e),
-            argument_message: None,
-        }
-    }
-}
-
-impl From<crate::validate::InvalidInput> for FfiError {
-    fn from(e: crate::validate::InvalidInput) -> Self {
-        FfiError::from(Error::from(e))
-    }
-}
 
 /// Details of a failed call: the status, and for errors OSS answered, the HTTP status,
 /// `Code`, `EC`, request id and host id. Read it with the `osslive_error_*` functions and
@@ -114,7 +61,7 @@ impl From<FfiError> for osslive_error {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_status(err: *const osslive_error) -> c_int {
     // SAFETY: NULL or a live error handle.
-    guard_value(0, || unsafe { err.as_ref() }.map_or(0, |e| e.status))
+    unsafe { read(err, 0, |e| e.status) }
 }
 
 /// The HTTP status of the answer, or 0 when no answer arrived (or `err` is NULL).
@@ -124,7 +71,7 @@ pub unsafe extern "C" fn osslive_error_status(err: *const osslive_error) -> c_in
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_http_status(err: *const osslive_error) -> u16 {
     // SAFETY: NULL or a live error handle.
-    guard_value(0, || unsafe { err.as_ref() }.map_or(0, |e| e.http_status))
+    unsafe { read(err, 0, |e| e.http_status) }
 }
 
 /// A one-line English description; never NULL (empty for a NULL `err`). Never contains
@@ -135,9 +82,7 @@ pub unsafe extern "C" fn osslive_error_http_status(err: *const osslive_error) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_message(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(c"".as_ptr(), || {
-        unsafe { err.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr())
-    })
+    unsafe { read(err, c"".as_ptr(), |e| e.message.as_ptr()) }
 }
 
 /// The OSS error `Code` (for example `"NoSuchLiveChannel"`), or NULL when OSS sent none.
@@ -147,9 +92,7 @@ pub unsafe extern "C" fn osslive_error_message(err: *const osslive_error) -> *co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_code(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(std::ptr::null(), || {
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| opt_ptr(&e.code))
-    })
+    unsafe { read(err, std::ptr::null(), |e| opt_ptr(&e.code)) }
 }
 
 /// The OSS detail code `EC` (for example `"0044-00000014"`), or NULL.
@@ -159,9 +102,7 @@ pub unsafe extern "C" fn osslive_error_code(err: *const osslive_error) -> *const
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_ec(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(std::ptr::null(), || {
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| opt_ptr(&e.ec))
-    })
+    unsafe { read(err, std::ptr::null(), |e| opt_ptr(&e.ec)) }
 }
 
 /// The request id of the answer, to quote to support; NULL when no answer arrived.
@@ -171,9 +112,7 @@ pub unsafe extern "C" fn osslive_error_ec(err: *const osslive_error) -> *const c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_request_id(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(std::ptr::null(), || {
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| opt_ptr(&e.request_id))
-    })
+    unsafe { read(err, std::ptr::null(), |e| opt_ptr(&e.request_id)) }
 }
 
 /// The `HostId` of the answer, or NULL.
@@ -183,9 +122,7 @@ pub unsafe extern "C" fn osslive_error_request_id(err: *const osslive_error) -> 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_host_id(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(std::ptr::null(), || {
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| opt_ptr(&e.host_id))
-    })
+    unsafe { read(err, std::ptr::null(), |e| opt_ptr(&e.host_id)) }
 }
 
 /// For `OSSLIVE_ERR_INVALID_ARGUMENT` from an OSS rule, the OSS name of the field
@@ -196,9 +133,7 @@ pub unsafe extern "C" fn osslive_error_host_id(err: *const osslive_error) -> *co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_field(err: *const osslive_error) -> *const c_char {
     // SAFETY: NULL or a live error handle.
-    guard_value(std::ptr::null(), || {
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| opt_ptr(&e.field))
-    })
+    unsafe { read(err, std::ptr::null(), |e| opt_ptr(&e.field)) }
 }
 
 /// Whether the same call may succeed if made again (network trouble, timeouts, 5xx,
@@ -209,9 +144,7 @@ pub unsafe extern "C" fn osslive_error_field(err: *const osslive_error) -> *cons
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_is_retryable(err: *const osslive_error) -> bool {
     // SAFETY: NULL or a live error handle.
-    guard_value(false, || {
-        unsafe { err.as_ref() }.is_some_and(|e| e.retryable)
-    })
+    unsafe { read(err, false, |e| e.retryable) }
 }
 
 /// Frees an error; NULL is fine.
@@ -221,5 +154,5 @@ pub unsafe extern "C" fn osslive_error_is_retryable(err: *const osslive_error) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_error_free(err: *mut osslive_error) {
     // SAFETY: per the contract.
-    guard_value((), || unsafe { free_handle(err) })
+    unsafe { free_handle(err) }
 }

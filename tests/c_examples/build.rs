@@ -64,46 +64,38 @@ fn build_examples() -> Result<Built, String> {
     require_tool(&c_compiler(), "the C compiler")?;
     require_tool(&cxx_compiler(), "the C++ compiler")?;
 
-    // This binary is target/<profile>/deps/c_examples-HASH. Building it built the library
-    // with every crate type of Cargo.toml (rlib, staticlib, cdylib) into that same deps/
-    // directory, but cargo copies libosslive.a/.so up to target/<profile> only for
-    // `cargo build`. The deps/ pair is the very code this test binary links, so it comes
-    // first; the uplifted pair, then a `cargo build`, are the fallbacks.
+    // This binary is target/<profile>/deps/c_examples-HASH. The C libraries are not crate
+    // types of the package: scripts/build-capi builds them (the `capi` feature) for the
+    // same profile into the same target directory, leaving the committed header alone.
     let exe = std::env::current_exe().map_err(|e| format!("cannot locate the test binary: {e}"))?;
-    let deps_dir = exe
+    let profile_dir = exe
         .parent()
-        .ok_or("the test binary is not in target/<profile>/deps")?
-        .to_path_buf();
-    let profile_dir = deps_dir
+        .and_then(Path::parent)
+        .ok_or("the test binary is not in target/<profile>/deps")?;
+    let target_dir = profile_dir
         .parent()
-        .ok_or("the test binary is not in target/<profile>/deps")?
-        .to_path_buf();
-    let has_libraries =
-        |dir: &Path| dir.join("libosslive.a").is_file() && dir.join("libosslive.so").is_file();
-    let lib_dir = if has_libraries(&deps_dir) {
-        deps_dir
-    } else {
-        if !has_libraries(&profile_dir) {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let mut command = Command::new(cargo);
-            command
-                .args(["build", "-p", "osslive"])
-                .current_dir(repo_root());
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
-                command.arg("--release");
-            }
-            let output = command
-                .output()
-                .map_err(|e| format!("cannot run cargo build: {e}"))?;
-            if !output.status.success() || !has_libraries(&profile_dir) {
-                return Err(format!(
-                    "cargo build -p osslive did not produce libosslive.a and libosslive.so in {}:\n{}",
-                    profile_dir.display(),
-                    String::from_utf8_lossy(&output.stderr)
-                ));
-            }
+        .ok_or("the test binary is not in target/<profile>/deps")?;
+    let mut command = Command::new(repo_root().join("scripts/build-capi"));
+    command
+        .arg("--no-header")
+        .env("CARGO_TARGET_DIR", target_dir)
+        .current_dir(repo_root());
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        command.arg("--release");
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run scripts/build-capi: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lib_dir = match stdout.lines().last() {
+        Some(dir) if output.status.success() => PathBuf::from(dir),
+        _ => {
+            return Err(format!(
+                "scripts/build-capi did not build libosslive.a and libosslive.so ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
-        profile_dir
     };
 
     // Under cargo's target directory, not the source tree: tests never touch examples-c/build.

@@ -1,0 +1,439 @@
+//! `osslive_config`: the settings of a client, a builder used from one thread at a time.
+
+use std::ffi::{c_char, c_int, c_void};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use super::boundary::{
+    FfiError, c_string, free_handle, modify, new_handle, optional_str, required_str,
+};
+use super::error::osslive_error;
+use crate::{
+    Addressing, Client, ClientBuilder, Credentials, EnvironmentCredentials, SignatureVersion,
+    TokenForm,
+};
+
+/// Sign HTTP requests with V4 (`OSS4-HMAC-SHA256`), the default.
+pub const OSSLIVE_SIGNATURE_V4: c_int = 4;
+/// Sign HTTP requests with V1, for old buckets.
+pub const OSSLIVE_SIGNATURE_V1: c_int = 1;
+
+/// Virtual-hosted addressing (`BUCKET.ENDPOINT`), the default for domain endpoints.
+pub const OSSLIVE_ADDRESSING_VIRTUAL_HOSTED: c_int = 0;
+/// Path-style addressing (`ENDPOINT/BUCKET`), the default for IP endpoints.
+pub const OSSLIVE_ADDRESSING_PATH_STYLE: c_int = 1;
+/// The endpoint is a custom domain (CNAME) bound to the bucket.
+pub const OSSLIVE_ADDRESSING_CNAME: c_int = 2;
+
+/// STS tokens in RTMP URLs are signed (Python and Java SDKs), the default.
+pub const OSSLIVE_RTMP_TOKEN_SIGNED: c_int = 0;
+/// STS tokens in RTMP URLs are not signed (Go SDK).
+pub const OSSLIVE_RTMP_TOKEN_UNSIGNED: c_int = 1;
+
+/// Settings for a client, filled with `osslive_config_set_*` and turned into a client by
+/// `osslive_client_new`. Use it from one thread at a time; it can make several clients.
+pub struct osslive_config {
+    pub(super) builder: ClientBuilder,
+}
+
+/// A new configuration with the defaults: V4 signing, credentials from the environment
+/// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`), 10 s to connect
+/// and 30 s per request. Free it with `osslive_config_free`. NULL only if out of memory.
+#[unsafe(no_mangle)]
+pub extern "C" fn osslive_config_new() -> *mut osslive_config {
+    new_handle(|| osslive_config {
+        builder: Client::builder(),
+    })
+}
+
+/// Frees a configuration; NULL is fine. Clients made from it stay valid.
+///
+/// # Safety
+/// `config` is NULL or a configuration from this library, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_free(config: *mut osslive_config) {
+    // SAFETY: per the contract.
+    unsafe { free_handle(config) }
+}
+
+/// Changes a configuration's builder if `change` succeeds; on failure it is left as it was.
+fn update(
+    config: *mut osslive_config,
+    err: *mut *mut osslive_error,
+    change: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, FfiError>,
+) -> c_int {
+    modify(config, "config", err, |config| {
+        config.builder = change(config.builder.clone())?;
+        Ok(())
+    })
+}
+
+/// Sets the endpoint: `oss-cn-hangzhou.aliyuncs.com` (https), or with a scheme,
+/// `http://127.0.0.1:9100`. Required.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `endpoint` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_endpoint(
+    config: *mut osslive_config,
+    endpoint: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.endpoint(unsafe { required_str(endpoint, "endpoint") }?))
+    })
+}
+
+/// Sets the region V4 signatures are scoped to (`cn-hangzhou`). Needed for V4 unless the
+/// endpoint is of the form `oss-REGION[-internal].aliyuncs.com`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `region` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_region(
+    config: *mut osslive_config,
+    region: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.region(unsafe { required_str(region, "region") }?))
+    })
+}
+
+/// Sets fixed credentials. `security_token` is NULL for long-term keys, or the STS token
+/// of temporary credentials. The strings are copied.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; the strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_credentials(
+    config: *mut osslive_config,
+    access_key_id: *const c_char,
+    access_key_secret: *const c_char,
+    security_token: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let id = unsafe { required_str(access_key_id, "access_key_id") }?;
+        let secret = unsafe { required_str(access_key_secret, "access_key_secret") }?;
+        let token = unsafe { optional_str(security_token, "security_token") }?;
+        if id.is_empty() || secret.is_empty() {
+            return Err(FfiError::invalid(
+                "credentials",
+                "the access key id and secret must not be empty",
+            ));
+        }
+        let mut creds = Credentials::new(id, secret);
+        if let Some(t) = token.filter(|t| !t.is_empty()) {
+            creds = creds.with_security_token(t);
+        }
+        Ok(b.credentials(creds))
+    })
+}
+
+/// Reads credentials from `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and
+/// `OSS_SESSION_TOKEN` before every request (the default).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_use_environment_credentials(
+    config: *mut osslive_config,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.credentials_provider(EnvironmentCredentials))
+    })
+}
+
+/// `OSSLIVE_SIGNATURE_V4` (default) or `OSSLIVE_SIGNATURE_V1`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_signature_version(
+    config: *mut osslive_config,
+    version: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match version {
+        OSSLIVE_SIGNATURE_V4 => Ok(b.signature_version(SignatureVersion::V4)),
+        OSSLIVE_SIGNATURE_V1 => Ok(b.signature_version(SignatureVersion::V1)),
+        _ => Err(FfiError::invalid(
+            "version",
+            "must be OSSLIVE_SIGNATURE_V4 or OSSLIVE_SIGNATURE_V1",
+        )),
+    })
+}
+
+/// One of `OSSLIVE_ADDRESSING_*`. Default: virtual-hosted, or path-style for an IP or
+/// `localhost` endpoint.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_addressing(
+    config: *mut osslive_config,
+    addressing: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match addressing {
+        OSSLIVE_ADDRESSING_VIRTUAL_HOSTED => Ok(b.addressing(Addressing::VirtualHosted)),
+        OSSLIVE_ADDRESSING_PATH_STYLE => Ok(b.addressing(Addressing::PathStyle)),
+        OSSLIVE_ADDRESSING_CNAME => Ok(b.addressing(Addressing::Cname)),
+        _ => Err(FfiError::invalid(
+            "addressing",
+            "must be one of the OSSLIVE_ADDRESSING_* values",
+        )),
+    })
+}
+
+/// Timeouts in milliseconds: to connect (default 10000) and for a whole request
+/// (default 30000). Both must be greater than zero.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_timeouts_ms(
+    config: *mut osslive_config,
+    connect_ms: u32,
+    request_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if connect_ms == 0 || request_ms == 0 {
+            return Err(FfiError::invalid("timeouts", "must be greater than zero"));
+        }
+        Ok(b.connect_timeout(Duration::from_millis(connect_ms.into()))
+            .request_timeout(Duration::from_millis(request_ms.into())))
+    })
+}
+
+/// Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
+/// 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
+/// (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
+/// jitter starting from `base_delay_ms` (default 200).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_retry(
+    config: *mut osslive_config,
+    max_attempts: u32,
+    base_delay_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if max_attempts == 0 {
+            return Err(FfiError::invalid("max_attempts", "must be at least 1"));
+        }
+        Ok(b.max_attempts(max_attempts)
+            .retry_base_delay(Duration::from_millis(base_delay_ms.into())))
+    })
+}
+
+/// The most one call may take across all its attempts and backoffs, in milliseconds
+/// (default 60000; must be greater than zero).
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_deadline_ms(
+    config: *mut osslive_config,
+    deadline_ms: u32,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if deadline_ms == 0 {
+            return Err(FfiError::invalid(
+                "deadline_ms",
+                "must be greater than zero",
+            ));
+        }
+        Ok(b.deadline(Duration::from_millis(deadline_ms.into())))
+    })
+}
+
+/// Log levels passed to an `osslive_log_callback`.
+pub const OSSLIVE_LOG_ERROR: c_int = 1;
+/// Something went wrong and was handled (a retry, a clock correction).
+pub const OSSLIVE_LOG_WARN: c_int = 2;
+/// What the client is doing at a glance (retries and backoffs).
+pub const OSSLIVE_LOG_INFO: c_int = 3;
+/// Each request sent.
+pub const OSSLIVE_LOG_DEBUG: c_int = 4;
+/// Finer detail.
+pub const OSSLIVE_LOG_TRACE: c_int = 5;
+
+/// Receives one line of what a client is doing: `level` is an `OSSLIVE_LOG_*` value and
+/// `message` a NUL-terminated UTF-8 line valid only during the call (copy it to keep it).
+/// It may be called from any thread that uses the client, so it must be thread-safe.
+/// It never receives a secret.
+pub type osslive_log_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, message: *const c_char)>;
+
+/// The user data pointer handed back to a log callback; the caller promises the
+/// callback may be called from any thread with it.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// SAFETY: osslive_config_set_log_callback documents that the callback and its user data
+// must be usable from any thread.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
+
+/// Sends the client's log lines (requests, retries, backoffs, clock corrections; never
+/// a secret) to `callback` with `user_data`, for levels up to `max_level`
+/// (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The callback may be
+/// called from any thread using the client, and must not call back into the same client.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
+/// `user_data` from any thread for as long as any client made from this configuration lives.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_log_callback(
+    config: *mut osslive_config,
+    callback: osslive_log_callback,
+    user_data: *mut c_void,
+    max_level: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        if !(OSSLIVE_LOG_ERROR..=OSSLIVE_LOG_TRACE).contains(&max_level) {
+            return Err(FfiError::invalid(
+                "max_level",
+                "must be one of the OSSLIVE_LOG_* values",
+            ));
+        }
+        let Some(callback) = callback else {
+            return Ok(b.without_log_hook());
+        };
+        let user = UserData(user_data);
+        Ok(b.log_hook(move |level, message| {
+            let level = match level {
+                log::Level::Error => OSSLIVE_LOG_ERROR,
+                log::Level::Warn => OSSLIVE_LOG_WARN,
+                log::Level::Info => OSSLIVE_LOG_INFO,
+                log::Level::Debug => OSSLIVE_LOG_DEBUG,
+                log::Level::Trace => OSSLIVE_LOG_TRACE,
+            };
+            if level > max_level {
+                return;
+            }
+            let line = c_string(message);
+            let user = user;
+            // SAFETY: the caller promised the callback is callable with its user data
+            // from any thread while the client lives.
+            unsafe { callback(user.0, level, line.as_ptr()) };
+        }))
+    })
+}
+
+/// Sets the `User-Agent` header.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `user_agent` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_user_agent(
+    config: *mut osslive_config,
+    user_agent: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        Ok(b.user_agent(unsafe { required_str(user_agent, "user_agent") }?))
+    })
+}
+
+/// Sends connections for `host` and every `*.host` to `address` (`"IP:PORT"`), like
+/// curl's `--resolve`; the `Host` header and signatures keep the name.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; the strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_add_resolve(
+    config: *mut osslive_config,
+    host: *const c_char,
+    address: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let host = unsafe { required_str(host, "host") }?;
+        let address = unsafe { required_str(address, "address") }?;
+        let addr: SocketAddr = address
+            .parse()
+            .map_err(|_| FfiError::invalid("address", "must be IP:PORT, like 127.0.0.1:9100"))?;
+        if host.is_empty() {
+            return Err(FfiError::invalid("host", "must not be empty"));
+        }
+        Ok(b.resolve(host, addr))
+    })
+}
+
+/// Trusts the CA certificates in the PEM file at `path` (a bundle of
+/// `-----BEGIN CERTIFICATE-----` blocks) to sign the server's HTTPS certificate. The file
+/// is read by this call. Once any CA is set, the set certificates are the only trust
+/// roots: the built-in Mozilla roots are no longer used. May be called several times and
+/// combined with `osslive_config_set_ca_pem`; every certificate set is trusted.
+/// Certificates are always verified. A missing, unreadable or empty file, or one without
+/// a certificate, is an `OSSLIVE_ERR_CONFIG` naming the path.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `path` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_ca_file(
+    config: *mut osslive_config,
+    path: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let path = unsafe { required_str(path, "path") }?;
+        if path.is_empty() {
+            return Err(FfiError::invalid("path", "must not be empty"));
+        }
+        let certificates = crate::client::ca_certificates_from_file(Path::new(path))?;
+        Ok(b.ca_certificates(certificates))
+    })
+}
+
+/// Trusts the CA certificates in `pem` (NUL-terminated PEM text with one or more
+/// `-----BEGIN CERTIFICATE-----` blocks), as `osslive_config_set_ca_file` does: once any
+/// CA is set, the set certificates replace the built-in Mozilla roots. Text without a
+/// certificate is an `OSSLIVE_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `config` is NULL or a live configuration; `pem` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_ca_pem(
+    config: *mut osslive_config,
+    pem: *const c_char,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| {
+        let pem = unsafe { required_str(pem, "pem") }?;
+        let certificates = crate::client::parse_ca_pem(pem.as_bytes())
+            .map_err(|why| FfiError::invalid("pem", &why))?;
+        Ok(b.ca_certificates(certificates))
+    })
+}
+
+/// `OSSLIVE_RTMP_TOKEN_SIGNED` (default) or `OSSLIVE_RTMP_TOKEN_UNSIGNED`: whether signed
+/// RTMP URLs sign the STS token.
+///
+/// # Safety
+/// `config` is NULL or a live configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_config_set_rtmp_token_form(
+    config: *mut osslive_config,
+    form: c_int,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    update(config, err, |b| match form {
+        OSSLIVE_RTMP_TOKEN_SIGNED => Ok(b.rtmp_token_form(TokenForm::Signed)),
+        OSSLIVE_RTMP_TOKEN_UNSIGNED => Ok(b.rtmp_token_form(TokenForm::Unsigned)),
+        _ => Err(FfiError::invalid(
+            "form",
+            "must be OSSLIVE_RTMP_TOKEN_SIGNED or OSSLIVE_RTMP_TOKEN_UNSIGNED",
+        )),
+    })
+}
