@@ -544,6 +544,16 @@ const char *osslive_error_field(const osslive_error *err);
 bool osslive_error_is_retryable(const osslive_error *err);
 
 /**
+ * How many attempts the failed call made: 0 when it failed before anything was sent (a
+ * bad argument, missing credentials), 1 when it was not retried, more after retries
+ * (see `osslive_config_set_retry`). 0 for a NULL `err`.
+ *
+ * # Safety
+ * `err` is NULL or a live error from this library.
+ */
+uint32_t osslive_error_attempts(const osslive_error *err);
+
+/**
  * Frees an error; NULL is fine.
  *
  * # Safety

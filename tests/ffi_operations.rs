@@ -885,6 +885,7 @@ fn the_pager_walks_every_page_and_retries_after_a_failure() {
         assert_eq!(failure.status, OSSLIVE_ERR_SERVICE);
         assert_eq!(failure.http_status, 503);
         assert!(failure.retryable);
+        assert_eq!(failure.attempts, 1, "the lab's client does not retry");
         assert!(page.is_null());
         assert!(next_page(&names_made[7..14], "ch-06"));
         assert!(next_page(&names_made[14..21], "ch-13"));
@@ -934,5 +935,72 @@ fn the_pager_gives_one_empty_page_when_nothing_matches() {
         let (rest, sent) = lab.during(|| page_names(pager));
         assert!(rest.is_empty() && sent.is_empty(), "{rest:?} {sent:?}");
         osslive_channel_pager_free(pager);
+    }
+}
+
+/// `osslive_error_attempts` says how many attempts a failed call made, as `Error::attempts`
+/// does in Rust: every retry counted, and the message says it too.
+#[test]
+fn the_error_counts_the_attempts_a_call_made() {
+    let lab = Lab::new();
+    let config = osslive_config_new();
+    let (endpoint, region, ak, sk) = (cs(&lab.emulator.endpoint()), cs(REGION), cs(AK), cs(SK));
+    let (bucket, channel) = (cs(BUCKET), cs("attempts"));
+    let mut client = null_mut();
+    // SAFETY: `config` is live until freed; the strings outlive the calls; `client` is
+    // freed once at the end.
+    unsafe {
+        call(|e| osslive_config_set_endpoint(config, endpoint.as_ptr(), e)).unwrap();
+        call(|e| osslive_config_set_region(config, region.as_ptr(), e)).unwrap();
+        call(|e| osslive_config_set_credentials(config, ak.as_ptr(), sk.as_ptr(), null(), e))
+            .unwrap();
+        call(|e| osslive_config_set_retry(config, 3, 0, e)).unwrap();
+        call(|e| osslive_client_new(config, &mut client, e)).unwrap();
+        osslive_config_free(config);
+
+        lab.emulator.inject_fault(Fault::Status(503), 3);
+        let mut stat = null_mut();
+        let (failure, sent) = lab.during(|| {
+            call(|e| {
+                osslive_get_live_channel_stat(
+                    client,
+                    bucket.as_ptr(),
+                    channel.as_ptr(),
+                    &mut stat,
+                    e,
+                )
+            })
+            .unwrap_err()
+        });
+        assert_eq!(sent.len(), 3, "{sent:?}");
+        assert_eq!(failure.status, OSSLIVE_ERR_SERVICE, "{failure:?}");
+        assert_eq!(failure.attempts, 3, "{failure:?}");
+        assert!(
+            failure.message.contains("(after 3 attempts)"),
+            "{failure:?}"
+        );
+        assert!(stat.is_null());
+
+        // Answered at once: one attempt.
+        let (failure, sent) = lab.during(|| {
+            call(|e| {
+                osslive_get_live_channel_stat(
+                    client,
+                    bucket.as_ptr(),
+                    channel.as_ptr(),
+                    &mut stat,
+                    e,
+                )
+            })
+            .unwrap_err()
+        });
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(
+            failure.code.as_deref(),
+            Some("NoSuchLiveChannel"),
+            "{failure:?}"
+        );
+        assert_eq!(failure.attempts, 1, "{failure:?}");
+        osslive_client_free(client);
     }
 }

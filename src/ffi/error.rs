@@ -12,6 +12,7 @@ pub struct osslive_error {
     status: c_int,
     http_status: u16,
     retryable: bool,
+    attempts: u32,
     message: CString,
     code: Option<CString>,
     ec: Option<CString>,
@@ -44,6 +45,7 @@ impl From<FfiError> for osslive_error {
             status: e.status,
             http_status,
             retryable,
+            attempts: e.error.as_ref().map_or(0, Error::attempts),
             message: c_string(&message),
             code: opt(service.map(|s| s.code.as_str())),
             ec: opt(service.and_then(|s| s.ec.as_deref())),
@@ -145,6 +147,18 @@ pub unsafe extern "C" fn osslive_error_field(err: *const osslive_error) -> *cons
 pub unsafe extern "C" fn osslive_error_is_retryable(err: *const osslive_error) -> bool {
     // SAFETY: NULL or a live error handle.
     unsafe { read(err, false, |e| e.retryable) }
+}
+
+/// How many attempts the failed call made: 0 when it failed before anything was sent (a
+/// bad argument, missing credentials), 1 when it was not retried, more after retries
+/// (see `osslive_config_set_retry`). 0 for a NULL `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_error_attempts(err: *const osslive_error) -> u32 {
+    // SAFETY: NULL or a live error handle.
+    unsafe { read(err, 0, |e| e.attempts) }
 }
 
 /// Frees an error; NULL is fine.

@@ -49,6 +49,7 @@ pub struct Failure {
     pub code: Option<String>,
     pub request_id: Option<String>,
     pub retryable: bool,
+    pub attempts: u32,
 }
 
 /// Runs a fallible call with an error out-parameter: `Ok` on `OSSLIVE_OK` (and then no
@@ -71,6 +72,7 @@ pub fn call(f: impl FnOnce(*mut *mut osslive_error) -> c_int) -> Result<(), Fail
             code: text(osslive_error_code(err)).map(str::to_owned),
             request_id: text(osslive_error_request_id(err)).map(str::to_owned),
             retryable: osslive_error_is_retryable(err),
+            attempts: osslive_error_attempts(err),
         }
     };
     assert_eq!(failure.status, status, "{failure:?}");
@@ -84,6 +86,10 @@ pub fn call(f: impl FnOnce(*mut *mut osslive_error) -> c_int) -> Result<(), Fail
 pub fn invalid(result: Result<(), Failure>, name: &str) -> Failure {
     let failure = result.expect_err("the call should have failed");
     assert_eq!(failure.status, OSSLIVE_ERR_INVALID_ARGUMENT, "{failure:?}");
+    assert_eq!(
+        failure.attempts, 0,
+        "nothing is sent for a bad argument: {failure:?}"
+    );
     assert!(
         failure.message.contains(name),
         "{:?} does not name {name:?}",
