@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod atomic_file;
 pub mod auth;
 mod emulator;
 pub mod error;
@@ -27,12 +28,15 @@ pub mod fuzzing;
 pub mod hls;
 pub mod http;
 pub mod model;
+pub mod objects;
 pub mod persist;
 pub mod playlist;
 mod request_log;
 pub mod rtmp;
 pub mod rtmp_auth;
 pub mod store;
+#[cfg(test)]
+mod test_dir;
 pub mod tls;
 pub mod xml;
 
