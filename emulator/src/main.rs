@@ -43,6 +43,11 @@ OPTIONS:
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
 --tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
 OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
+With --data-dir, DIR holds osslive-emulator-state.xml (the channels), journal-N.log (every
+change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per object, names
+percent-encoded). A process killed at any moment (kill -9 included) loses at most the
+segment being written; at the next start an interrupted push becomes a history record
+ending at its last stored segment. A data dir of an older emulator is migrated.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
