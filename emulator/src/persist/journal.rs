@@ -3,8 +3,9 @@
 //! and the ten-thousandth, where rewriting the state file grew with the channel's history.
 //!
 //! A line is a record kind and its fields, separated by single spaces, ended by a newline;
-//! strings are written as [`word`]s, instants as [`time_text`]. A line without its newline
-//! is the one being written when the process died: reading stops before it.
+//! strings are percent-encoded into single words of printable ASCII, instants are exact
+//! `SECONDS.NANOSECONDS`. A line without its newline is the one being written when the
+//! process died: reading stops before it.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};
