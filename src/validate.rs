@@ -1,8 +1,7 @@
 //! The value rules of the OSS LiveChannel API (spec §2), as pure functions.
 //!
 //! The client runs them before sending so that users get a precise error without a round
-//! trip; the emulator runs the same functions to decide when to answer `InvalidArgument`.
-//! Because OSS is the authority, every rule here is one OSS documents: a rule that is
+//! trip. Because OSS is the authority, every rule here is one OSS documents: a rule that is
 //! stricter than OSS would make the client refuse requests the server accepts.
 
 use std::fmt;
@@ -26,24 +25,19 @@ impl fmt::Display for InvalidInput {
 
 impl std::error::Error for InvalidInput {}
 
-/// Fixed phrases that begin [`InvalidInput::rule`] where one field has several rules.
-///
-/// OSS gives each of these rules its own EC code, so the emulator needs to tell them apart;
-/// matching on these constants (with `starts_with`) keeps that coupling in one place.
-pub mod rules {
-    /// Any field that must not be empty.
-    pub const EMPTY: &str = "must not be empty";
-    /// `Target.PlaylistName` without the `.m3u8` suffix (OSS EC 0044-00000018).
-    pub const PLAYLIST_SUFFIX: &str = "must end with \".m3u8\"";
-    /// `Target.PlaylistName` shorter than 6 or longer than 128 characters (EC 0044-00000017).
-    pub const PLAYLIST_LENGTH: &str = "must be 6-128 characters";
-    /// `Target.PlaylistName` containing `/` (EC 0044-00000016).
-    pub const PLAYLIST_SLASH: &str = "must not contain '/'";
-    /// `endTime` not greater than `startTime` (EC 0044-00000306).
-    pub const END_NOT_AFTER_START: &str = "must be greater than startTime";
-    /// `endTime` more than one day after `startTime` (EC 0044-00000307).
-    pub const SPAN_OVER_ONE_DAY: &str = "must be at most 86400 s after startTime";
-}
+// Phrases that begin the texts of the rules sharing a field; the tests tell those rules apart by them.
+/// Any field that must not be empty.
+const EMPTY: &str = "must not be empty";
+/// `Target.PlaylistName` without the `.m3u8` suffix.
+const PLAYLIST_SUFFIX: &str = "must end with \".m3u8\"";
+/// `Target.PlaylistName` shorter than 6 or longer than 128 characters.
+const PLAYLIST_LENGTH: &str = "must be 6-128 characters";
+/// `Target.PlaylistName` containing `/`.
+const PLAYLIST_SLASH: &str = "must not contain '/'";
+/// `endTime` not greater than `startTime`.
+const END_NOT_AFTER_START: &str = "must be greater than startTime";
+/// `endTime` more than one day after `startTime`.
+const SPAN_OVER_ONE_DAY: &str = "must be at most 86400 s after startTime";
 
 /// Longest stretch of an offending value that goes into a message; values can be kilobytes.
 const SHOWN_CHARS: usize = 64;
@@ -87,7 +81,7 @@ fn max_bytes(field: &'static str, s: &str, max: usize) -> Result<(), InvalidInpu
 
 fn not_empty(field: &'static str, s: &str) -> Result<(), InvalidInput> {
     if s.is_empty() {
-        fail(field, rules::EMPTY)
+        fail(field, EMPTY)
     } else {
         Ok(())
     }
@@ -127,7 +121,7 @@ pub fn bucket_name(name: &str) -> Result<(), InvalidInput> {
 pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
     let field = "LiveChannel";
     if name.is_empty() {
-        return fail(field, rules::EMPTY);
+        return fail(field, EMPTY);
     }
     if name.len() > 1023 {
         return fail(
@@ -181,24 +175,18 @@ pub fn frag_count(v: u32) -> Result<(), InvalidInput> {
 
 /// `Target.PlaylistName`: ends with `.m3u8`, 6–128 characters, no `/`.
 ///
-/// Checked in that order; the rule text starts with one of [`rules`]`::PLAYLIST_*`.
+/// Checked in that order.
 pub fn playlist_name(s: &str) -> Result<(), InvalidInput> {
     let field = "Target.PlaylistName";
     if !s.ends_with(".m3u8") {
-        return fail(
-            field,
-            format!("{} (got {})", rules::PLAYLIST_SUFFIX, shown(s)),
-        );
+        return fail(field, format!("{} (got {})", PLAYLIST_SUFFIX, shown(s)));
     }
     let chars = s.chars().count();
     if !(6..=128).contains(&chars) {
-        return fail(field, format!("{} (got {chars})", rules::PLAYLIST_LENGTH));
+        return fail(field, format!("{} (got {chars})", PLAYLIST_LENGTH));
     }
     if s.contains('/') {
-        return fail(
-            field,
-            format!("{} (got {})", rules::PLAYLIST_SLASH, shown(s)),
-        );
+        return fail(field, format!("{} (got {})", PLAYLIST_SLASH, shown(s)));
     }
     Ok(())
 }
@@ -242,8 +230,7 @@ pub fn list_marker(s: &str) -> Result<(), InvalidInput> {
 /// one day apart.
 ///
 /// A negative start is refused too (as `startTime`): no fragment can predate 1970, so OSS
-/// can only fail such a request. The ordering and span rules are reported as `endTime`
-/// with a rule starting with [`rules::END_NOT_AFTER_START`] or [`rules::SPAN_OVER_ONE_DAY`].
+/// can only fail such a request. The ordering and span rules are reported as `endTime`.
 pub fn vod_range(start_unix: i64, end_unix: i64) -> Result<(), InvalidInput> {
     if start_unix < 0 {
         return fail(
@@ -256,17 +243,14 @@ pub fn vod_range(start_unix: i64, end_unix: i64) -> Result<(), InvalidInput> {
             "endTime",
             format!(
                 "{} (startTime {start_unix}, endTime {end_unix})",
-                rules::END_NOT_AFTER_START
+                END_NOT_AFTER_START
             ),
         );
     }
     // end > start >= 0, so the difference cannot overflow.
     let span = end_unix - start_unix;
     if span > 86_400 {
-        return fail(
-            "endTime",
-            format!("{} (span {span} s)", rules::SPAN_OVER_ONE_DAY),
-        );
+        return fail("endTime", format!("{} (span {span} s)", SPAN_OVER_ONE_DAY));
     }
     Ok(())
 }
@@ -377,7 +361,7 @@ mod tests {
             channel_name(""),
             Err(InvalidInput {
                 field: "LiveChannel",
-                rule: rules::EMPTY.into()
+                rule: EMPTY.into()
             })
         );
         assert_eq!(field_of(channel_name(&"c".repeat(1024))), "LiveChannel");
@@ -453,7 +437,7 @@ mod tests {
             playlist_name(".m3u8")
                 .unwrap_err()
                 .rule
-                .starts_with(rules::PLAYLIST_LENGTH)
+                .starts_with(PLAYLIST_LENGTH)
         );
         assert_eq!(playlist_name("a.m3u8"), Ok(()));
         assert_eq!(playlist_name("playlist.m3u8"), Ok(()));
@@ -465,7 +449,7 @@ mod tests {
             playlist_name(&p129)
                 .unwrap_err()
                 .rule
-                .starts_with(rules::PLAYLIST_LENGTH)
+                .starts_with(PLAYLIST_LENGTH)
         );
         // Characters, not bytes: 123 three-byte characters + suffix is 128 characters.
         let wide = format!("{}.m3u8", "频".repeat(123));
@@ -474,23 +458,23 @@ mod tests {
             playlist_name("abc.text")
                 .unwrap_err()
                 .rule
-                .starts_with(rules::PLAYLIST_SUFFIX)
+                .starts_with(PLAYLIST_SUFFIX)
         );
         assert!(
             playlist_name("")
                 .unwrap_err()
                 .rule
-                .starts_with(rules::PLAYLIST_SUFFIX)
+                .starts_with(PLAYLIST_SUFFIX)
         );
         assert!(
             playlist_name("a.M3U8")
                 .unwrap_err()
                 .rule
-                .starts_with(rules::PLAYLIST_SUFFIX)
+                .starts_with(PLAYLIST_SUFFIX)
         );
         let slash = playlist_name("my/playlist.m3u8").unwrap_err();
         assert_eq!(slash.field, "Target.PlaylistName");
-        assert!(slash.rule.starts_with(rules::PLAYLIST_SLASH));
+        assert!(slash.rule.starts_with(PLAYLIST_SLASH));
         assert_eq!(playlist_name("my list+1.m3u8"), Ok(()));
     }
 
@@ -526,11 +510,11 @@ mod tests {
         assert_eq!(vod_range(1000, 1000 + 86_400), Ok(()));
         let span = vod_range(1000, 1000 + 86_401).unwrap_err();
         assert_eq!(span.field, "endTime");
-        assert!(span.rule.starts_with(rules::SPAN_OVER_ONE_DAY));
+        assert!(span.rule.starts_with(SPAN_OVER_ONE_DAY));
         for (s, e) in [(5, 5), (10, 5), (0, 0)] {
             let err = vod_range(s, e).unwrap_err();
             assert_eq!(err.field, "endTime");
-            assert!(err.rule.starts_with(rules::END_NOT_AFTER_START), "{err}");
+            assert!(err.rule.starts_with(END_NOT_AFTER_START), "{err}");
         }
         assert_eq!(field_of(vod_range(-1, 5)), "startTime");
         assert_eq!(field_of(vod_range(i64::MIN, i64::MAX)), "startTime");
@@ -538,7 +522,7 @@ mod tests {
             vod_range(0, i64::MAX)
                 .unwrap_err()
                 .rule
-                .starts_with(rules::SPAN_OVER_ONE_DAY)
+                .starts_with(SPAN_OVER_ONE_DAY)
         );
     }
 

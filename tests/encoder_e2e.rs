@@ -569,7 +569,7 @@ fn sign_rtmp_url_example() -> &'static PathBuf {
             "gcc",
         );
         // This binary is target/<profile>/deps/encoder_e2e-HASH; cargo built libosslive.a
-        // for it into that deps/ directory (see tests/c_examples.rs).
+        // for it into that deps/ directory (see tests/c_examples/build.rs).
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let deps = exe.parent().unwrap().to_path_buf();
         let profile = deps.parent().unwrap().to_path_buf();

@@ -5,17 +5,17 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use osslive::encoding::percent_decode;
-use osslive::signing::RequestToSign;
-use osslive::validate;
-
 use crate::auth::Authority;
-use crate::error::{OssError, ec};
+use crate::dates::http_date;
+use crate::error::OssError;
 use crate::faults::{Fault, Faults};
 use crate::http::{BadRequest, Handler, Request, Response};
 use crate::model::{AudioStat, ChannelStatus, Fragment, LiveSession, VideoStat};
+use crate::percent;
 use crate::rtmp_auth::{self, is_path_style_host, split_host_port};
+use crate::rules::{self, Rule};
 use crate::store::Store;
+use crate::verify::SignedRequest;
 use crate::xml;
 
 pub use crate::request_log::RequestLog;
@@ -106,7 +106,7 @@ impl Query {
             .filter(|p| !p.is_empty())
             .map(|pair| {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                match (percent_decode(k, true), percent_decode(v, true)) {
+                match (percent::decode(k, true), percent::decode(v, true)) {
                     (Some(k), Some(v)) => Ok((k, v)),
                     _ => Err(OssError::invalid_request(format!(
                         "the query parameter {pair:?} is not valid percent-encoded UTF-8"
@@ -199,7 +199,7 @@ impl App {
         response.headers.push(("Server".into(), "AliyunOSS".into()));
         response
             .headers
-            .push(("Date".into(), osslive::time::http_date(self.clock.now())));
+            .push(("Date".into(), http_date(self.clock.now())));
         response
             .headers
             .push(("x-oss-request-id".into(), request_id.into()));
@@ -235,7 +235,7 @@ impl App {
         let (hostname, _) = split_host_port(host);
         let segments = path.strip_prefix('/').unwrap_or(path);
         let decode = |s: &str| {
-            percent_decode(s, false).ok_or_else(|| {
+            percent::decode(s, false).ok_or_else(|| {
                 OssError::invalid_request(format!(
                     "the path {s:?} is not valid percent-encoded UTF-8"
                 ))
@@ -279,7 +279,7 @@ impl App {
                 "The emulator serves LiveChannel requests to a bucket, not the service root.",
             )
         })?;
-        validate::bucket_name(bucket).map_err(|_| OssError::invalid_bucket_name(bucket))?;
+        rules::bucket_name(bucket).map_err(|rule| rule.error(bucket))?;
         self.store.check_bucket(bucket)?;
         let op = operation(&req.method, address.key.as_deref(), query)?;
 
@@ -293,7 +293,7 @@ impl App {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let to_sign = RequestToSign {
+        let to_sign = SignedRequest {
             method: &req.method,
             bucket,
             key: address.key.as_deref(),
@@ -308,11 +308,16 @@ impl App {
         if !anonymous_read {
             self.authority.verify(&to_sign, now)?;
         }
+        // OSS checks a Content-MD5 against the body it received (InvalidDigest), whatever
+        // the operation; the signature covers the header, so this comes after it.
+        if let Some(claimed) = req.header("content-md5") {
+            rules::content_md5(claimed, &req.body).map_err(Rule::error_without_value)?;
+        }
 
         let key = address.key.as_deref().unwrap_or("");
         let response = match op {
             Operation::PutLiveChannel => {
-                validate::channel_name(key).map_err(|e| OssError::from_invalid_input(&e))?;
+                rules::channel_name(key).map_err(Rule::error_without_value)?;
                 let config = xml::parse_channel_config(&req.body)?;
                 let playlist = config.target.playlist_name.clone();
                 self.store.put_channel(bucket, key, config, now)?;
@@ -323,9 +328,7 @@ impl App {
             }
             Operation::PutLiveChannelStatus => {
                 let status_text = query.get("status").unwrap_or("");
-                validate::status(status_text).map_err(|e| {
-                    OssError::invalid_argument("status", status_text, e.to_string(), ec::NEW_STATUS)
-                })?;
+                rules::new_status(status_text).map_err(|rule| rule.error(status_text))?;
                 let status = ChannelStatus::parse(status_text).unwrap_or(ChannelStatus::Enabled);
                 self.store.set_status(bucket, key, status, now)?;
                 Response::new(200)
@@ -335,13 +338,11 @@ impl App {
                 let marker = query.get("marker").unwrap_or("");
                 let max_keys = match query.get("max-keys").filter(|v| !v.is_empty()) {
                     None => 100,
-                    Some(text) => text
-                        .parse::<i64>()
-                        .map_err(|_| OssError::invalid_max_keys(text))?,
+                    Some(text) => text.parse::<i64>().map_err(|_| Rule::MaxKeys.error(text))?,
                 };
-                validate::max_keys(max_keys).map_err(|e| OssError::from_invalid_input(&e))?;
-                validate::list_prefix(prefix).map_err(|e| OssError::from_invalid_input(&e))?;
-                validate::list_marker(marker).map_err(|e| OssError::from_invalid_input(&e))?;
+                rules::max_keys(max_keys).map_err(Rule::error_without_value)?;
+                rules::list_prefix(prefix).map_err(Rule::error_without_value)?;
+                rules::list_marker(marker).map_err(Rule::error_without_value)?;
                 let page = self.store.list(bucket, prefix, marker, max_keys as usize);
                 let entries: Vec<xml::ListEntry<'_>> = page
                     .channels
@@ -377,14 +378,7 @@ impl App {
             Operation::PostVodPlaylist => {
                 // The key is CHANNEL/PLAYLIST; channel names cannot hold a '/'.
                 let (channel, playlist) = key.split_once('/').unwrap_or((key, ""));
-                validate::playlist_name(playlist).map_err(|e| {
-                    OssError::invalid_argument(
-                        "playlistName",
-                        playlist,
-                        e.to_string(),
-                        ec::VOD_PLAYLIST_NAME,
-                    )
-                })?;
+                rules::vod_playlist_name(playlist).map_err(|rule| rule.error(playlist))?;
                 let (start, end) = vod_times(query)?;
                 self.store
                     .post_vod_playlist(bucket, channel, playlist, start, end)?;
@@ -521,10 +515,7 @@ impl App {
                     ));
                 }
                 self.clock.set_offset(offset);
-                Ok(text(&format!(
-                    "{}\n",
-                    osslive::time::http_date(self.clock.now())
-                )))
+                Ok(text(&format!("{}\n", http_date(self.clock.now()))))
             }
             ("POST", "/_emulator/publish") => {
                 let (bucket, channel) = (arg("bucket")?, arg("channel")?);
@@ -640,12 +631,14 @@ fn xml_response(body: String) -> Response {
 }
 
 fn vod_times(query: &Query) -> Result<(i64, i64), OssError> {
-    let parse = |name: &'static str| -> Result<i64, OssError> {
+    let parse = |name: &'static str, rule: Rule| -> Result<i64, OssError> {
         let text = query.get(name).unwrap_or("");
-        text.parse()
-            .map_err(|_| OssError::invalid_vod_time(name, text))
+        text.parse().map_err(|_| rule.error(text))
     };
-    Ok((parse("startTime")?, parse("endTime")?))
+    Ok((
+        parse("startTime", Rule::VodStartTime)?,
+        parse("endTime", Rule::VodEndTime)?,
+    ))
 }
 
 /// Admin paths start with `/_emulator/` (no bucket name can, `_` is not allowed in one)

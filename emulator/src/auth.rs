@@ -1,12 +1,12 @@
 //! Checks request signatures the way OSS does: V1 and V4 headers, with or without an STS
-//! token, recomputed with the same `osslive::signing` functions the client signs with.
+//! token, recomputed with the emulator's own [`crate::verify`] code.
 
 use std::time::{Duration, SystemTime};
 
-use osslive::signing::{RequestToSign, constant_time_eq, v1, v4};
-use osslive::time::{http_date, parse_http_date, parse_v4_datetime, v4_datetime};
-
+use crate::dates::{http_date, parse_http_date, parse_v4_datetime, v4_datetime};
 use crate::error::OssError;
+use crate::rules::{self, Rule};
+use crate::verify::{SignedRequest, constant_time_eq, v1, v4};
 
 /// OSS refuses a request whose date is further than this from its own clock.
 pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
@@ -87,7 +87,15 @@ fn parse_authorization(value: &str) -> Result<Scheme<'_>, OssError> {
         } else if let Some(v) = part.strip_prefix("Signature=") {
             signature = Some(v);
         } else if let Some(v) = part.strip_prefix("AdditionalHeaders=") {
-            additional = v.split(';').filter(|h| !h.is_empty()).collect();
+            // OSS refuses an empty list and an empty name in it (`host;`) rather than
+            // ignoring them; see the EC pages cited in `error::ec`.
+            if v.is_empty() {
+                return Err(Rule::AdditionalHeadersEmpty.error_without_value());
+            }
+            additional = v.split(';').collect();
+            if additional.iter().any(|h| h.is_empty()) {
+                return Err(Rule::AdditionalHeadersEntry.error(v));
+            }
         } else if !part.is_empty() {
             return Err(malformed());
         }
@@ -121,7 +129,7 @@ impl Authority {
             .ok_or_else(|| OssError::invalid_access_key_id(access_key_id))
     }
 
-    fn check_token(&self, req: &RequestToSign<'_>) -> Result<(), OssError> {
+    fn check_token(&self, req: &SignedRequest<'_>) -> Result<(), OssError> {
         match req.header("x-oss-security-token") {
             Some(token) if !self.security_tokens.iter().any(|t| t == token) => {
                 Err(OssError::invalid_security_token())
@@ -134,7 +142,7 @@ impl Authority {
     ///
     /// The order follows OSS: a request without credentials is refused first, then an
     /// unknown key, an unknown token, a skewed clock, and last a wrong signature.
-    pub fn verify(&self, req: &RequestToSign<'_>, now: SystemTime) -> Result<(), OssError> {
+    pub fn verify(&self, req: &SignedRequest<'_>, now: SystemTime) -> Result<(), OssError> {
         let Some(authorization) = req.header("authorization") else {
             return Err(OssError::access_denied(
                 "You have no right to access this object because of bucket acl.",
@@ -149,6 +157,7 @@ impl Authority {
                 self.check_token(req)?;
                 let date_text = req
                     .header("x-oss-date")
+                    .filter(|d| !d.is_empty())
                     .or_else(|| req.header("date"))
                     .ok_or_else(|| {
                         OssError::access_denied(
@@ -182,20 +191,17 @@ impl Authority {
                 additional,
                 signature,
             } => {
+                // OSS refuses another payload hash before it looks at the credentials.
+                if let Some(hash) = req.header("x-oss-content-sha256") {
+                    rules::content_sha256(hash).map_err(|rule| rule.error(hash))?;
+                }
                 let secret = self.secret_of(access_key_id)?;
                 self.check_token(req)?;
-                let datetime_text = req.header("x-oss-date").ok_or_else(|| {
-                    OssError::access_denied("A V4 signed request must carry an x-oss-date header.")
-                })?;
-                let datetime = parse_v4_datetime(datetime_text).ok_or_else(|| {
-                    OssError::access_denied(format!(
-                        "x-oss-date {datetime_text:?} is not of the form YYYYMMDDTHHMMSSZ."
-                    ))
-                })?;
-                check_skew(datetime, datetime_text, now)?;
-                let signed = v4::sign(access_key_id, secret, &self.region, req, &additional)
-                    .map_err(|e| OssError::access_denied(e.to_string()))?;
-                let scope_ok = date == &datetime_text[..8] && region == self.region;
+                let request_date =
+                    v4::request_date(req).map_err(|e| OssError::access_denied(e.to_string()))?;
+                check_skew(request_date.time, request_date.text, now)?;
+                let signed = v4::compute(secret, &self.region, req, &request_date, &additional);
+                let scope_ok = date == request_date.day && region == self.region;
                 if !scope_ok || !constant_time_eq(signed.signature.as_bytes(), signature.as_bytes())
                 {
                     let mut err = OssError::signature_does_not_match(

@@ -160,8 +160,12 @@ impl Emulator {
     /// Binds, loads any saved state and starts serving in background threads.
     pub fn start(config: Config) -> Result<Emulator, String> {
         for bucket in &config.buckets {
-            osslive::validate::bucket_name(bucket)
-                .map_err(|e| format!("--bucket {bucket:?}: {e}"))?;
+            crate::rules::bucket_name(bucket).map_err(|_| {
+                format!(
+                    "--bucket {bucket:?}: a bucket name is 3-63 characters of a-z, 0-9 and '-', \
+                     not starting or ending with '-'"
+                )
+            })?;
         }
         if config
             .authority

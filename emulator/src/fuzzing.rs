@@ -29,16 +29,15 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use osslive::encoding::percent_decode;
-use osslive::signing::{RequestToSign, v1, v4};
-use osslive::time::{http_date, v4_datetime};
-
 use crate::app::App;
 use crate::auth::{AccessKey, Authority};
+use crate::dates::{http_date, v4_datetime};
 use crate::faults::Fault;
 use crate::http::{BadRequest, Handler, Limits, Request, Response, Server};
+use crate::percent;
 use crate::rtmp_auth::{is_path_style_host, split_host_port};
 use crate::store::Store;
+use crate::verify::{SignedRequest, v1, v4};
 
 /// The access key the fuzzing emulator accepts (the one of the oss2 vectors).
 pub const ACCESS_KEY_ID: &str = "LTAI5tTestAccessKeyId";
@@ -364,13 +363,13 @@ fn signed_authorization(
     let (bucket, key) = if is_path_style_host(hostname) {
         let (bucket, rest) = segments.split_once('/').unwrap_or((segments, ""));
         let key = (!rest.is_empty())
-            .then(|| percent_decode(rest, false))
+            .then(|| percent::decode(rest, false))
             .flatten();
-        (percent_decode(bucket, false)?, key)
+        (percent::decode(bucket, false)?, key)
     } else {
         let bucket = host.split_once('.').map_or(host, |(b, _)| b);
         let key = (!segments.is_empty())
-            .then(|| percent_decode(segments, false))
+            .then(|| percent::decode(segments, false))
             .flatten();
         (bucket.to_ascii_lowercase(), key)
     };
@@ -379,7 +378,7 @@ fn signed_authorization(
         .filter(|p| !p.is_empty())
         .filter_map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((percent_decode(k, true)?, percent_decode(v, true)?))
+            Some((percent::decode(k, true)?, percent::decode(v, true)?))
         })
         .collect();
     let query_refs: Vec<(&str, &str)> = query
@@ -390,7 +389,7 @@ fn signed_authorization(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let to_sign = RequestToSign {
+    let to_sign = SignedRequest {
         method,
         bucket: &bucket,
         key: key.as_deref(),
@@ -398,9 +397,7 @@ fn signed_authorization(
         headers: &header_refs,
     };
     if v4 {
-        v4::sign(ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, &to_sign, &[])
-            .ok()
-            .map(|s| s.authorization)
+        v4::authorization(ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, &to_sign)
     } else {
         Some(v1::authorization(
             ACCESS_KEY_ID,

@@ -20,6 +20,7 @@
 pub mod app;
 pub mod atomic_file;
 pub mod auth;
+pub mod dates;
 mod emulator;
 pub mod error;
 pub mod faults;
@@ -29,15 +30,18 @@ pub mod hls;
 pub mod http;
 pub mod model;
 pub mod objects;
+pub mod percent;
 pub mod persist;
 pub mod playlist;
 mod request_log;
 pub mod rtmp;
 pub mod rtmp_auth;
+pub mod rules;
 pub mod store;
 #[cfg(test)]
 mod test_dir;
 pub mod tls;
+pub mod verify;
 pub mod xml;
 
 pub use emulator::{Config, Emulator};

@@ -7,11 +7,13 @@
 use std::net::IpAddr;
 use std::time::SystemTime;
 
-use osslive::encoding::percent_decode;
-use osslive::signing::constant_time_eq;
-use osslive::signing::rtmp::{self, SECURITY_TOKEN_PARAM, TokenForm};
-
 use crate::auth::Authority;
+use crate::dates::unix_seconds;
+use crate::percent;
+use crate::verify::constant_time_eq;
+use crate::verify::rtmp::{self, SECURITY_TOKEN_PARAM};
+
+pub use crate::verify::rtmp::TokenForm;
 
 /// Why a push URL is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +116,7 @@ pub fn check_push(
     let expires: u64 = expires_text
         .parse()
         .map_err(|_| RtmpUrlProblem::BadExpires(expires_text.to_owned()))?;
-    let now_secs = osslive::time::unix_seconds(now);
+    let now_secs = unix_seconds(now);
     if expires < now_secs {
         return Err(RtmpUrlProblem::Expired {
             expires,
@@ -145,7 +147,7 @@ pub fn check_push(
     };
     let mut first_string_to_sign = None;
     for &form in forms {
-        let string_to_sign = rtmp::string_to_sign(expires_text, &refs, bucket, channel, form);
+        let string_to_sign = rtmp::string_to_sign(bucket, channel, expires_text, &refs, form);
         let expected = rtmp::signature(secret, &string_to_sign);
         if constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
             return Ok(AcceptedPush {
@@ -171,7 +173,7 @@ pub fn parse_rtmp_query(query: &str) -> Result<Vec<(String, String)>, RtmpUrlPro
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            match (percent_decode(k, false), percent_decode(v, false)) {
+            match (percent::decode(k, false), percent::decode(v, false)) {
                 (Some(k), Some(v)) => Ok((k, v)),
                 _ => Err(RtmpUrlProblem::Malformed(format!(
                     "bad percent-encoding in {pair:?}"
@@ -230,7 +232,7 @@ pub fn check_push_url(
             _ => return Err(RtmpUrlProblem::Malformed("expected /live/CHANNEL".into())),
         }
     };
-    let channel = percent_decode(channel_raw, false)
+    let channel = percent::decode(channel_raw, false)
         .filter(|c| !c.is_empty())
         .ok_or_else(|| RtmpUrlProblem::Malformed("bad channel name".into()))?;
     check_push(&bucket, &channel, &parse_rtmp_query(query)?, authority, now)
@@ -240,8 +242,11 @@ pub fn check_push_url(
 mod tests {
     use super::*;
     use crate::auth::AccessKey;
-    use osslive::signing::rtmp::RtmpUrlParams;
-    use osslive::time::from_unix_seconds;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn from_unix_seconds(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
 
     const AK: &str = "LTAI5tTestAccessKeyId";
     const SK: &str = "TestAccessKeySecret0123456789abc";
@@ -257,16 +262,25 @@ mod tests {
         }
     }
 
-    fn params(token: Option<&'static str>, form: TokenForm) -> RtmpUrlParams<'static> {
-        RtmpUrlParams {
-            bucket: "examplebucket",
-            channel: "test-channel",
-            playlist_name: Some("test.m3u8"),
-            expires: 1_472_040_688,
-            access_key_id: AK,
-            security_token: token,
-            token_form: form,
-        }
+    /// The query of a push URL for `examplebucket/test-channel`, playlist `test.m3u8`,
+    /// signed in `form`, every value percent-encoded.
+    fn signed_query(token: Option<&str>, form: TokenForm) -> String {
+        let expires = "1472040688";
+        let mut params = vec![("playlistName", "test.m3u8")];
+        params.extend(token.map(|t| (SECURITY_TOKEN_PARAM, t)));
+        let string_to_sign =
+            rtmp::string_to_sign("examplebucket", "test-channel", expires, &params, form);
+        let signature = rtmp::signature(SK, &string_to_sign);
+        params.extend([
+            ("OSSAccessKeyId", AK),
+            ("Expires", expires),
+            ("Signature", &signature),
+        ]);
+        let pairs: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", percent::encode(v, false)))
+            .collect();
+        pairs.join("&")
     }
 
     const NOW: u64 = 1_472_037_088;
@@ -288,10 +302,9 @@ mod tests {
     #[test]
     fn accepts_path_style_and_both_sts_forms() {
         for form in [TokenForm::Signed, TokenForm::Unsigned] {
-            let p = params(Some("STS.TestSecurityToken+/="), form);
             let url = format!(
                 "rtmp://127.0.0.1:1935/examplebucket/live/test-channel?{}",
-                p.signed_query(SK)
+                signed_query(Some("STS.TestSecurityToken+/="), form)
             );
             let ok = check_push_url(&url, &authority(), from_unix_seconds(NOW)).unwrap();
             assert_eq!(ok.token_form, Some(form));
@@ -303,7 +316,7 @@ mod tests {
         let now = from_unix_seconds(NOW);
         let good = format!(
             "rtmp://examplebucket.h.com/live/test-channel?{}",
-            params(None, TokenForm::Signed).signed_query(SK)
+            signed_query(None, TokenForm::Signed)
         );
         let expired =
             check_push_url(&good, &authority(), from_unix_seconds(1_472_040_689)).unwrap_err();
@@ -326,7 +339,7 @@ mod tests {
         );
         let bad_token = format!(
             "rtmp://examplebucket.h.com/live/test-channel?{}",
-            params(Some("STS.other"), TokenForm::Signed).signed_query(SK)
+            signed_query(Some("STS.other"), TokenForm::Signed)
         );
         assert_eq!(
             check_push_url(&bad_token, &authority(), now),

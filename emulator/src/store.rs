@@ -366,7 +366,14 @@ impl Store {
     }
 
     /// PutLiveChannelStatus. Disabling a live channel cuts its publisher off (OSS does so
-    /// within about ten seconds); enabling a live channel changes nothing.
+    /// within about ten seconds).
+    ///
+    /// While a stream is pushed, disabling is the only change OSS allows (its
+    /// PutLiveChannelStatus page), but the page names no error for the rest. The emulator
+    /// answers `status=enabled` then as it answers every other change to a live channel
+    /// (PutLiveChannel, DeleteLiveChannel): 409 `ChannelStillLive`, EC 0044-00000201, the EC
+    /// OSS documents for "the channel is live, so it cannot be changed", and a `Code` that
+    /// oss2 turns into its own `ChannelStillLive` exception.
     pub fn set_status(
         &self,
         bucket: &str,
@@ -375,7 +382,10 @@ impl Store {
         now: SystemTime,
     ) -> Result<(), OssError> {
         let mut state = self.lock();
-        Self::channel_mut(&mut state, bucket, name)?;
+        let channel = Self::channel_mut(&mut state, bucket, name)?;
+        if channel.live.is_some() && status != ChannelStatus::Disabled {
+            return Err(OssError::channel_still_live(name));
+        }
         if status == ChannelStatus::Disabled {
             self.end_live(&mut state, bucket, name, now, true)?;
         }
@@ -663,7 +673,7 @@ impl Store {
         start: i64,
         end: i64,
     ) -> Result<String, OssError> {
-        osslive::validate::vod_range(start, end).map_err(|e| OssError::from_invalid_input(&e))?;
+        crate::rules::vod_range(start, end).map_err(crate::rules::Rule::error_without_value)?;
         let state = self.lock();
         let channel = state
             .buckets

@@ -3,12 +3,12 @@
 //! still be there: the push as a history record ending at its last stored segment, the
 //! segments, and VOD playlists that ffprobe reads to the end. Needs `ffmpeg` and `ffprobe`.
 
-mod support;
+mod process;
 
 use std::time::{Duration, SystemTime};
 
 use osslive::LiveStatus;
-use support::{
+use process::{
     BUCKET, EmulatorProcess, TempDir, anonymous, bucket, finish, from_ms, push_url, run_bounded,
     segment_ms, segments, short_segments, small_push, wait_for,
 };

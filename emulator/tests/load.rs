@@ -4,7 +4,7 @@
 //! bound; once with objects in memory (the default), once with `--data-dir`.
 //! Needs `ffmpeg`.
 
-mod support;
+mod process;
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use osslive::{ChannelStatus, ListOptions, LiveStatus};
-use support::{
+use process::{
     BUCKET, EmulatorProcess, TempDir, anonymous, bucket, finish, from_ms, push_url, segments,
     short_segments, small_push, wait_for,
 };

@@ -3,7 +3,7 @@
 //! session uses it while `rtmp/mod.rs` starts the session: kept in either, the two would
 //! use each other.
 
-use osslive::encoding::percent_decode;
+use crate::percent;
 
 use crate::rtmp_auth::{self, RtmpUrlProblem};
 
@@ -65,7 +65,7 @@ pub fn push_target(
         }
     };
     let (name, query) = stream_name.split_once('?').unwrap_or((stream_name, ""));
-    let channel = percent_decode(name, false)
+    let channel = percent::decode(name, false)
         .filter(|c| !c.is_empty() && !c.contains('/'))
         .ok_or_else(|| RtmpUrlProblem::Malformed(format!("bad channel name {name:?}")))?;
     Ok(PushTarget {

@@ -1,10 +1,10 @@
 //! Parsing the one XML request body of the API: the PutLiveChannel configuration.
 
-use osslive::validate::{self, InvalidInput};
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::error::OssError;
 use crate::model::{ChannelConfig, ChannelStatus, Snapshot, Target};
+use crate::rules::{self, Rule};
 
 /// Cap on parsed nodes: a real configuration has about twenty, and the cap bounds the work a
 /// hostile body (deeply nested or huge) can cause before it is refused as malformed.
@@ -24,18 +24,8 @@ fn malformed(reason: impl AsRef<str>) -> OssError {
     OssError::malformed_xml(reason.as_ref())
 }
 
-fn invalid(field: &'static str, rule: &str, value: &str) -> OssError {
-    OssError::from_invalid_input_value(
-        &InvalidInput {
-            field,
-            rule: rule.to_string(),
-        },
-        value,
-    )
-}
-
-fn check(result: Result<(), InvalidInput>, value: &str) -> Result<(), OssError> {
-    result.map_err(|e| OssError::from_invalid_input_value(&e, value))
+fn check(result: Result<(), Rule>, value: &str) -> Result<(), OssError> {
+    result.map_err(|rule| rule.error(value))
 }
 
 fn children_named<'a, 'input>(
@@ -64,27 +54,25 @@ fn child_text(parent: Node<'_, '_>, name: &str) -> Option<String> {
 fn int_child(
     parent: Node<'_, '_>,
     name: &str,
-    field: &'static str,
+    rule: Rule,
     default: u32,
-    rule: fn(u32) -> Result<(), InvalidInput>,
+    check_value: fn(u32) -> Result<(), Rule>,
 ) -> Result<u32, OssError> {
     match child_text(parent, name) {
         None => Ok(default),
         Some(text) if text.trim().is_empty() => Ok(default),
-        Some(text) => required_int(&text, field, rule),
+        Some(text) => required_int(&text, rule, check_value),
     }
 }
 
+/// An integer that breaks `rule` when it is not one, or when `check_value` refuses it.
 fn required_int(
     text: &str,
-    field: &'static str,
-    rule: fn(u32) -> Result<(), InvalidInput>,
+    rule: Rule,
+    check_value: fn(u32) -> Result<(), Rule>,
 ) -> Result<u32, OssError> {
-    let v: u32 = text
-        .trim()
-        .parse()
-        .map_err(|_| invalid(field, "must be an integer 1-100", text))?;
-    check(rule(v), text)?;
+    let v: u32 = text.trim().parse().map_err(|_| rule.error(text))?;
+    check(check_value(v), text)?;
     Ok(v)
 }
 
@@ -122,33 +110,33 @@ pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
         .ok_or_else(|| malformed("Target is missing"))?;
 
     let description = child_text(root, "Description").unwrap_or_default();
-    check(validate::description(&description), &description)?;
+    check(rules::description(&description), &description)?;
 
     let status = match child_text(root, "Status") {
         None => ChannelStatus::Enabled,
         Some(s) if s.is_empty() => ChannelStatus::Enabled,
         Some(s) => {
-            check(validate::status(&s), &s)?;
+            check(rules::status(&s), &s)?;
             ChannelStatus::parse(&s).unwrap_or(ChannelStatus::Enabled)
         }
     };
 
     let target_type = child_text(target, "Type").unwrap_or_default();
-    check(validate::target_type(&target_type), &target_type)?;
+    check(rules::target_type(&target_type), &target_type)?;
 
     let frag_duration = int_child(
         target,
         "FragDuration",
-        "Target.FragDuration",
+        Rule::FragDuration,
         DEFAULT_FRAG_DURATION,
-        validate::frag_duration,
+        rules::frag_duration,
     )?;
     let frag_count = int_child(
         target,
         "FragCount",
-        "Target.FragCount",
+        Rule::FragCount,
         DEFAULT_FRAG_COUNT,
-        validate::frag_count,
+        rules::frag_count,
     )?;
 
     let playlist_name = match child_text(target, "PlaylistName") {
@@ -157,7 +145,7 @@ pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
         // (docs/sdk-differences.md, Defaults).
         Some(s) if s.is_empty() => DEFAULT_PLAYLIST_NAME.to_string(),
         Some(s) => {
-            check(validate::playlist_name(&s), &s)?;
+            check(rules::playlist_name(&s), &s)?;
             s
         }
     };
@@ -165,7 +153,7 @@ pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
     let mut snapshots = children_named(root, "Snapshot");
     let snapshot = match (snapshots.next(), snapshots.next()) {
         (None, _) => None,
-        (Some(_), Some(_)) => return Err(invalid("Snapshot", "must appear at most once", "")),
+        (Some(_), Some(_)) => return Err(Rule::SnapshotRepeated.error("")),
         (Some(node), None) => Some(parse_snapshot(node)?),
     };
 
@@ -184,19 +172,16 @@ pub fn parse_channel_config(body: &[u8]) -> Result<ChannelConfig, OssError> {
 /// A missing child is checked as an empty one, so it fails its own rule with its own EC.
 fn parse_snapshot(node: Node<'_, '_>) -> Result<Snapshot, OssError> {
     let role_name = child_text(node, "RoleName").unwrap_or_default();
-    check(validate::snapshot_role_name(&role_name), &role_name)?;
+    check(rules::snapshot_role_name(&role_name), &role_name)?;
     let dest_bucket = child_text(node, "DestBucket").unwrap_or_default();
-    check(validate::snapshot_dest_bucket(&dest_bucket), &dest_bucket)?;
+    check(rules::snapshot_dest_bucket(&dest_bucket), &dest_bucket)?;
     let notify_topic = child_text(node, "NotifyTopic").unwrap_or_default();
-    check(
-        validate::snapshot_notify_topic(&notify_topic),
-        &notify_topic,
-    )?;
+    check(rules::snapshot_notify_topic(&notify_topic), &notify_topic)?;
     let interval_text = child_text(node, "Interval").unwrap_or_default();
     let interval = required_int(
         &interval_text,
-        "Snapshot.Interval",
-        validate::snapshot_interval,
+        Rule::SnapshotInterval,
+        rules::snapshot_interval,
     )?;
     Ok(Snapshot {
         role_name,

@@ -105,9 +105,9 @@ pub struct ListEntry<'a> {
 
 /// The ListLiveChannel response.
 ///
-/// `NextMarker` is always written, and left empty unless `is_truncated`, whatever
-/// `next_marker` holds: OSS clients read it only when truncated, and an empty element keeps
-/// parsers that expect it (C) happy.
+/// `NextMarker` is written only when `is_truncated`: OSS's ListLiveChannel page
+/// (alibabacloud.com/help/en/oss/developer-reference/listlivechannel) includes it only
+/// when not all results are returned, and the SDKs read it only then.
 pub fn list_result(
     prefix: &str,
     marker: &str,
@@ -122,7 +122,9 @@ pub fn list_result(
     w.leaf("Marker", marker);
     w.leaf("MaxKeys", &max_keys.to_string());
     w.leaf("IsTruncated", if is_truncated { "true" } else { "false" });
-    w.leaf("NextMarker", if is_truncated { next_marker } else { "" });
+    if is_truncated {
+        w.leaf("NextMarker", next_marker);
+    }
     for entry in entries {
         let c = entry.channel;
         w.open("LiveChannel");

@@ -31,5 +31,5 @@ pub fn iso8601_seconds(t: SystemTime) -> String {
             UNIX_EPOCH - Duration::from_secs(secs)
         }
     };
-    osslive::time::iso8601(whole)
+    crate::dates::iso8601(whole)
 }

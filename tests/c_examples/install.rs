@@ -1,0 +1,121 @@
+//! The header alone as C99 and C++11, and `make install` with its pkg-config file.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::build::*;
+use crate::run::*;
+
+#[test]
+fn header_compiles_alone_as_c99_and_cpp11() {
+    let built = built();
+    let output = make(built, &["check-header"]);
+    assert!(
+        output.contains("-std=c99") && output.contains("-std=c++11"),
+        "{output}"
+    );
+}
+
+/// `make install` lays out the header, both libraries and a pkg-config file that a
+/// program can be built with.
+#[test]
+fn install_lays_out_a_usable_prefix() {
+    let built = built();
+    let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-examples-prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    make(built, &["install", &format!("PREFIX={}", prefix.display())]);
+
+    let version = env!("CARGO_PKG_VERSION");
+    let lib = prefix.join("lib");
+    let soname = format!("libosslive.so.{version}");
+    assert!(prefix.join("include/osslive.h").is_file());
+    assert!(lib.join("libosslive.a").is_file());
+    assert!(lib.join(&soname).is_file());
+    assert_eq!(
+        std::fs::read_link(lib.join("libosslive.so")).expect("a symlink"),
+        PathBuf::from(&soname)
+    );
+    let pc = std::fs::read_to_string(lib.join("pkgconfig/osslive.pc")).expect("osslive.pc");
+    for line in [
+        format!("prefix={}", prefix.display()),
+        "libdir=${prefix}/lib".to_owned(),
+        "includedir=${prefix}/include".to_owned(),
+        format!("Version: {version}"),
+        "Libs: -L${libdir} -losslive".to_owned(),
+        "Libs.private: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc".to_owned(),
+        "Cflags: -I${includedir}".to_owned(),
+    ] {
+        assert!(
+            pc.lines().any(|l| l == line),
+            "osslive.pc lacks {line:?}:\n{pc}"
+        );
+    }
+
+    // Build the C++ hello from the installed files only, with pkg-config's flags.
+    require_tool("pkg-config", "pkg-config").unwrap_or_else(|e| panic!("{e}"));
+    let flags = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "osslive"])
+        .env("PKG_CONFIG_PATH", lib.join("pkgconfig"))
+        .output()
+        .expect("run pkg-config");
+    assert!(
+        flags.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flags.stderr)
+    );
+    let flags = String::from_utf8(flags.stdout).expect("UTF-8");
+    let exe = prefix.join("hello-installed");
+    let mut compile = Command::new(cxx_compiler());
+    compile
+        .args([
+            "-std=c++11",
+            "-Wall",
+            "-Wextra",
+            "-Wpedantic",
+            "-Werror",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(repo_root().join("examples-c/hello.cpp"))
+        .args(flags.split_whitespace())
+        .arg(format!("-Wl,-rpath,{}", lib.display()));
+    let compiled = compile.output().expect("run the C++ compiler");
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let run = run_with_timeout(
+        Command::new(&exe),
+        Duration::from_secs(60),
+        "installed hello",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("hello from C++: osslive/"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Runs another target of the examples Makefile with the settings of the shared build.
+fn make(built: &Built, args: &[&str]) -> String {
+    let output = Command::new("make")
+        .arg("-C")
+        .arg(repo_root().join("examples-c"))
+        .arg(format!("OSSLIVE_LIB_DIR={}", built.lib_dir.display()))
+        .arg(format!("BUILD_DIR={}", built.build_dir.display()))
+        .args(args)
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .output()
+        .expect("run make");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "make {args:?} failed:\n{text}");
+    text
+}

@@ -1,0 +1,24 @@
+//! The C examples in `examples-c/`, built with their Makefile against the library cargo
+//! just built, run against an in-process emulator: linked statically, linked to the
+//! shared library, under valgrind, and built with ASan + UBSan. Each must print the
+//! right things, exit with the right code, and leave no sanitizer or valgrind finding.
+//! The Makefile also builds the test program `hostile_input` from `tests/c/hostile/`.
+//!
+//! Needs `make`, a C compiler, a C++ compiler and `valgrind` (Debian/Ubuntu:
+//! `apt-get install make gcc g++ valgrind`); without them the tests fail, never skip.
+//!
+//! `build`, `run` and `env` build the programs, run them and give them their
+//! environment; each other module is one topic, its scenarios run by several builds.
+
+mod build;
+mod env;
+mod run;
+
+mod errors;
+mod faults;
+mod hostile;
+mod install;
+mod lifecycle;
+mod linking;
+mod sanitizers;
+mod threads;
