@@ -334,6 +334,8 @@ pub struct JournalFile {
     file: File,
     /// Records appended or read since the file was started.
     records: u64,
+    /// Bytes in the file: where a failed append is cut back to.
+    len: u64,
 }
 
 impl JournalFile {
@@ -341,7 +343,8 @@ impl JournalFile {
     /// how many it already holds.
     pub fn open(path: &Path, records: u64) -> io::Result<JournalFile> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(JournalFile { file, records })
+        let len = file.metadata()?.len();
+        Ok(JournalFile { file, records, len })
     }
 
     /// Starts the journal at `path` afresh (emptying any file there) with `records`, and
@@ -359,17 +362,25 @@ impl JournalFile {
         Ok(JournalFile {
             file,
             records: records.len() as u64,
+            len: text.len() as u64,
         })
     }
 
     /// Appends one record in a single write, so that a process killed meanwhile leaves at
-    /// most this line cut short. Durable records are also fsynced.
+    /// most this line cut short. Durable records are also fsynced. When the write fails
+    /// (a full disk) the part written is cut off again, so that the next record does not
+    /// land on the end of a broken line.
     pub fn append(&mut self, record: &Record) -> io::Result<()> {
-        self.file.write_all(record.line().as_bytes())?;
+        let line = record.line();
+        if let Err(e) = self.file.write_all(line.as_bytes()) {
+            let _ = self.file.set_len(self.len);
+            return Err(e);
+        }
+        self.len += line.len() as u64;
+        self.records += 1;
         if record.is_durable() {
             self.file.sync_data()?;
         }
-        self.records += 1;
         Ok(())
     }
 
