@@ -11,9 +11,10 @@ use crate::error::OssError;
 use crate::faults::Fault;
 use crate::http::{Limits, RtmpHandler, Server};
 use crate::model::{Fragment, LiveSession};
+use crate::objects::DEFAULT_MAX_OBJECT_BYTES;
 use crate::request_log::RequestLog;
 use crate::rtmp::Ingest;
-use crate::store::Store;
+use crate::store::{Store, StoreOptions};
 use crate::tls::{TlsAcceptor, TlsIdentity};
 
 /// How to run an emulator.
@@ -25,8 +26,11 @@ pub struct Config {
     pub buckets: Vec<String>,
     /// Accepted keys, tokens and the region.
     pub authority: Authority,
-    /// Where channels are kept across restarts; `None` keeps them in memory.
+    /// Where channels and objects are kept across restarts; `None` keeps them in memory.
     pub data_dir: Option<PathBuf>,
+    /// Without `data_dir`: the most bytes of objects kept in memory, segments of live
+    /// pushes excepted (the oldest segments of ended pushes are dropped past it).
+    pub max_object_bytes: u64,
     /// One line per request, when set.
     pub request_log: Option<RequestLog>,
     /// Connection and size limits of the HTTP server.
@@ -44,6 +48,7 @@ impl std::fmt::Debug for Config {
             .field("buckets", &self.buckets)
             .field("authority", &self.authority)
             .field("data_dir", &self.data_dir)
+            .field("max_object_bytes", &self.max_object_bytes)
             .field("request_log", &self.request_log.is_some())
             .field("limits", &self.limits)
             .field("tls", &self.tls)
@@ -67,6 +72,7 @@ impl Config {
                 region: "cn-hangzhou".to_owned(),
             },
             data_dir: None,
+            max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
             request_log: None,
             limits: Limits::default(),
             tls: None,
@@ -92,9 +98,18 @@ impl Config {
         self
     }
 
-    /// Keep channels in this directory across restarts.
+    /// Keep channels and objects in this directory across restarts, even a `kill -9`
+    /// (see emulator/README.md for the layout and what survives what).
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Config {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Without a data directory, keep at most `bytes` of objects in memory (default
+    /// 256 MiB); past it the oldest segments of ended pushes are dropped, never those of a
+    /// live push.
+    pub fn max_object_bytes(mut self, bytes: u64) -> Config {
+        self.max_object_bytes = bytes;
         self
     }
 
@@ -170,7 +185,14 @@ impl Emulator {
             }
             None => None,
         };
-        let store = Store::open(&config.buckets, config.data_dir.clone())?;
+        let store = Store::open_with(
+            &config.buckets,
+            StoreOptions {
+                data_dir: config.data_dir.clone(),
+                max_object_bytes: config.max_object_bytes,
+                log: config.request_log.clone(),
+            },
+        )?;
         let app = Arc::new(App::new(
             store,
             config.authority.clone(),

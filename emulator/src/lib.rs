@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod atomic_file;
 pub mod auth;
 pub mod dates;
 mod emulator;
@@ -28,6 +29,7 @@ pub mod fuzzing;
 pub mod hls;
 pub mod http;
 pub mod model;
+pub mod objects;
 pub mod percent;
 pub mod persist;
 pub mod playlist;
@@ -36,6 +38,8 @@ pub mod rtmp;
 pub mod rtmp_auth;
 pub mod rules;
 pub mod store;
+#[cfg(test)]
+mod test_dir;
 pub mod tls;
 pub mod verify;
 pub mod xml;

@@ -20,7 +20,14 @@ OPTIONS:
     --security-token TOKEN     an accepted STS token; repeatable [env: OSS_SESSION_TOKEN]
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
     --region REGION            region V4 signatures must name [default: cn-hangzhou]
-    --data-dir DIR             keep channels here across restarts [default: in memory]
+    --data-dir DIR             keep channels, history and objects (segments, playlists)
+                               here across restarts, a kill -9 included [default: in
+                               memory]
+    --max-object-bytes N       without --data-dir, keep at most N bytes of objects in
+                               memory (suffix KiB, MiB or GiB allowed) [default: 256MiB];
+                               past it the oldest segments of ended pushes are dropped
+                               (logged; reading one answers 404 NoSuchKey), never those
+                               of a live push
     --rtmp-listen ADDR         also serve RTMP pushes here (e.g. 127.0.0.1:1935); they are
                                always served on the --listen port too
     --tls-cert FILE            serve HTTPS with this PEM certificate chain (server first);
@@ -36,6 +43,11 @@ OPTIONS:
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
 --tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
 OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
+With --data-dir, DIR holds osslive-emulator-state.xml (the channels), journal-N.log (every
+change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per object, names
+percent-encoded). A process killed at any moment (kill -9 included) loses at most the
+segment being written; at the next start an interrupted push becomes a history record
+ending at its last stored segment. A data dir of an older emulator is migrated.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
@@ -49,6 +61,7 @@ struct Args {
     buckets: Vec<String>,
     region: String,
     data_dir: Option<String>,
+    max_object_bytes: Option<u64>,
     tls_cert: Option<String>,
     tls_key: Option<String>,
     faults: Vec<(Fault, usize)>,
@@ -73,6 +86,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         buckets: Vec::new(),
         region: "cn-hangzhou".to_owned(),
         data_dir: None,
+        max_object_bytes: None,
         tls_cert: None,
         tls_key: None,
         faults: Vec::new(),
@@ -116,6 +130,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--bucket" => args.buckets.push(value()?),
             "--region" => args.region = value()?,
             "--data-dir" => args.data_dir = Some(value()?),
+            "--max-object-bytes" => {
+                let v = value()?;
+                args.max_object_bytes = Some(parse_bytes(&v).ok_or_else(|| {
+                    format!("--max-object-bytes {v:?}: expected a number of bytes, e.g. 268435456 or 256MiB")
+                })?);
+            }
             "--tls-cert" => args.tls_cert = Some(value()?),
             "--tls-key" => args.tls_key = Some(value()?),
             "--fault" => args
@@ -126,6 +146,17 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         }
     }
     Ok(Some(args))
+}
+
+/// `N`, `NKiB`, `NMiB` or `NGiB`.
+fn parse_bytes(text: &str) -> Option<u64> {
+    let (digits, unit) = [("GiB", 30), ("MiB", 20), ("KiB", 10), ("", 0)]
+        .into_iter()
+        .find_map(|(suffix, shift)| text.strip_suffix(suffix).map(|d| (d, shift)))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(1 << unit)
 }
 
 fn run() -> Result<(), String> {
@@ -152,6 +183,9 @@ fn run() -> Result<(), String> {
     }
     if let Some(dir) = args.data_dir {
         config = config.data_dir(dir);
+    }
+    if let Some(bytes) = args.max_object_bytes {
+        config = config.max_object_bytes(bytes);
     }
     match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => {
@@ -194,6 +228,31 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("osslive-emulator: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_take_binary_suffixes() {
+        assert_eq!(parse_bytes("0"), Some(0));
+        assert_eq!(parse_bytes("1048576"), Some(1 << 20));
+        assert_eq!(parse_bytes("256MiB"), Some(256 << 20));
+        assert_eq!(parse_bytes("3KiB"), Some(3072));
+        assert_eq!(parse_bytes("2GiB"), Some(2 << 30));
+        for bad in [
+            "",
+            "MiB",
+            "-1",
+            "1.5MiB",
+            "1 MiB",
+            "1MB",
+            "99999999999999GiB",
+        ] {
+            assert_eq!(parse_bytes(bad), None, "{bad}");
         }
     }
 }

@@ -184,6 +184,7 @@ impl Push {
         if let Err(e) = app.store.write_live_segment(
             &self.bucket,
             &self.channel,
+            self.id,
             fragment,
             segment.bytes,
             segmenter.playlist_name(),
