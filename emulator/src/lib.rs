@@ -17,6 +17,8 @@
 
 #![deny(missing_docs)]
 
+pub mod access;
+pub mod acl;
 pub mod app;
 pub mod auth;
 pub mod dates;
@@ -26,6 +28,7 @@ pub mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hls;
+pub mod hls_sign;
 pub mod http;
 pub mod model;
 pub mod percent;
@@ -37,6 +40,7 @@ pub mod rtmp_auth;
 pub mod rules;
 pub mod store;
 pub mod tls;
+pub mod url_auth;
 pub mod verify;
 pub mod xml;
 
