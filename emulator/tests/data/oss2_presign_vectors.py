@@ -1,9 +1,12 @@
 """Prints presigned GET URLs made by oss2's Bucket.sign_url under a fixed clock.
 
-The emulator's presigned-URL verifier (emulator/src/verify/presign.rs) is checked
-against these URLs byte for byte. Run with the conformance suite's virtualenv:
+Its output is oss2_presigned_urls.txt beside it, one "SIGNER URL" per line: the
+emulator signs these URLs byte for byte (emulator/src/verify/presign/tests.rs) and serves
+the objects they name (emulator/tests/presigned_urls.rs). Regenerate with the
+conformance suite's virtualenv:
 
-    .venv/bin/python emulator/tests/data/oss2_presign_vectors.py
+    .venv/bin/python emulator/tests/data/oss2_presign_vectors.py \
+        > emulator/tests/data/oss2_presigned_urls.txt
 """
 
 import datetime
