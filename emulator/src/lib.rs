@@ -1,9 +1,11 @@
 //! A local Alibaba Cloud OSS LiveChannel emulator.
 //!
 //! It answers the nine LiveChannel HTTP operations as OSS does, byte for byte where the
-//! wire spec says so, verifies V1 and V4 signatures (with STS tokens), takes real RTMP
-//! pushes on the same port (checking their signed URLs) and turns them into HLS objects,
-//! and can be told to fail on purpose. Start it in-process:
+//! wire spec says so, verifies V1 and V4 signatures (with STS tokens) in headers and in
+//! presigned URLs, takes real RTMP pushes on the same port (checking their signed URLs)
+//! and turns them into HLS objects, serves those objects from private buckets (or
+//! public-read ones, [`Config::bucket_acl`]) with `x-oss-process=hls/sign`, and can be
+//! told to fail on purpose. Start it in-process:
 //!
 //! ```no_run
 //! let emulator = osslive_emulator::Emulator::start(
