@@ -19,7 +19,7 @@ use osslive_emulator::{Config, Emulator};
 use support::{AK, SK, presign};
 
 const BUCKET: &str = "examplebucket";
-const TOKEN: &str = "STS.PlaybackToken+/=";
+const TOKEN: &str = "STS.TestSecurityToken+/=";
 
 /// Runs `program args`, killing it after `limit`; returns (success, stdout, stderr).
 fn run(program: &str, args: &[&str], limit: Duration) -> (bool, String, String) {
