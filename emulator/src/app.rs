@@ -5,10 +5,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::access;
+use crate::acl::BucketAcls;
 use crate::auth::Authority;
 use crate::dates::http_date;
 use crate::error::OssError;
 use crate::faults::{Fault, Faults};
+use crate::hls_sign;
 use crate::http::{BadRequest, Handler, Request, Response};
 use crate::model::{AudioStat, ChannelStatus, Fragment, LiveSession, VideoStat};
 use crate::percent;
@@ -57,6 +60,8 @@ pub struct App {
     pub store: Store,
     /// Accepted keys, tokens and the region.
     pub authority: Authority,
+    /// Which buckets serve anonymous object reads.
+    pub bucket_acls: BucketAcls,
     /// Faults queued for the next requests.
     pub faults: Faults,
     /// The server clock.
@@ -93,6 +98,14 @@ impl UrlBase {
                 format!("http://{bucket}.{host}/{channel}/{playlist}")
             }
             UrlBase::PathStyle { host } => format!("http://{host}/{bucket}/{channel}/{playlist}"),
+        }
+    }
+
+    /// How object paths start on this host: `/bucket/` path-style, `/` virtual-hosted.
+    fn object_path_prefix(&self, bucket: &str) -> String {
+        match self {
+            UrlBase::VirtualHosted { .. } => "/".to_owned(),
+            UrlBase::PathStyle { .. } => format!("/{bucket}/"),
         }
     }
 }
@@ -181,12 +194,19 @@ impl App {
         App {
             store,
             authority,
+            bucket_acls: BucketAcls::default(),
             faults: Faults::default(),
             clock: Clock::default(),
             log,
             request_counter: AtomicU64::new(0),
             id_prefix: seed,
         }
+    }
+
+    /// Serves anonymous object reads as `acls` says (every bucket is private without).
+    pub fn with_bucket_acls(mut self, acls: BucketAcls) -> App {
+        self.bucket_acls = acls;
+        self
     }
 
     /// A fresh 24-hex-digit id like OSS's, unique within this process.
@@ -301,13 +321,15 @@ impl App {
             headers: &header_refs,
         };
         let now = self.clock.now();
-        // Objects are readable without a signature, as in a public-read bucket, so that
-        // players (ffplay, VLC, hls.js) can fetch the playlists and segments. A request
-        // that does carry an Authorization header is still verified.
-        let anonymous_read = op == Operation::GetObject && req.header("authorization").is_none();
-        if !anonymous_read {
-            self.authority.verify(&to_sign, now)?;
-        }
+        // Objects of a public-read bucket are readable without a signature; everything else
+        // needs one, in the Authorization header or in the URL.
+        let caller = access::authorize(
+            &self.authority,
+            self.bucket_acls.get(bucket),
+            &to_sign,
+            op == Operation::GetObject,
+            now,
+        )?;
         // OSS checks a Content-MD5 against the body it received (InvalidDigest), whatever
         // the operation; the signature covers the header, so this comes after it.
         if let Some(claimed) = req.header("content-md5") {
@@ -397,14 +419,27 @@ impl App {
             }
             Operation::GetObject => {
                 let object = self.store.object(bucket, key)?;
+                let body = match query.get("x-oss-process") {
+                    None => object.body,
+                    Some(process) => hls_sign::process(
+                        process,
+                        &caller,
+                        bucket,
+                        key,
+                        object.content_type,
+                        object.body,
+                        &address.url_base.object_path_prefix(bucket),
+                    )?,
+                };
+                // CORS on every object read, so that hls.js in a browser can play.
                 let mut response = Response::new(200)
                     .with_header("Content-Type", object.content_type)
                     .with_header("Access-Control-Allow-Origin", "*");
-                if object.content_type == "application/x-mpegURL" {
+                if object.content_type == hls_sign::PLAYLIST_CONTENT_TYPE {
                     // The live playlist is rewritten with every segment.
                     response = response.with_header("Cache-Control", "no-cache");
                 }
-                response.with_body(object.body)
+                response.with_body(body)
             }
         };
         Ok((op, response))

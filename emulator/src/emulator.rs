@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::acl::{BucketAcl, BucketAcls};
 use crate::app::App;
 use crate::auth::{AccessKey, Authority};
 use crate::error::OssError;
@@ -26,6 +27,8 @@ pub struct Config {
     pub buckets: Vec<String>,
     /// Accepted keys, tokens and the region.
     pub authority: Authority,
+    /// Which buckets serve anonymous object reads; every bucket is private by default.
+    pub bucket_acls: BucketAcls,
     /// Where channels and objects are kept across restarts; `None` keeps them in memory.
     pub data_dir: Option<PathBuf>,
     /// Without `data_dir`: the most bytes of objects kept in memory, segments of live
@@ -47,6 +50,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("buckets", &self.buckets)
             .field("authority", &self.authority)
+            .field("bucket_acls", &self.bucket_acls)
             .field("data_dir", &self.data_dir)
             .field("max_object_bytes", &self.max_object_bytes)
             .field("request_log", &self.request_log.is_some())
@@ -71,6 +75,7 @@ impl Config {
                 security_tokens: Vec::new(),
                 region: "cn-hangzhou".to_owned(),
             },
+            bucket_acls: BucketAcls::default(),
             data_dir: None,
             max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
             request_log: None,
@@ -89,6 +94,15 @@ impl Config {
     /// Serve only this bucket (may be given several times); others get `NoSuchBucket`.
     pub fn bucket(mut self, name: impl Into<String>) -> Config {
         self.buckets.push(name.into());
+        self
+    }
+
+    /// Serve `bucket` with `acl` (`*`: every bucket without an ACL of its own). Buckets are
+    /// private by default, as on OSS: every object read needs a header signature or a
+    /// presigned URL; [`BucketAcl::PublicRead`] also serves anonymous `GET`/`HEAD` of
+    /// objects, so that a player can fetch playlists and segments unsigned.
+    pub fn bucket_acl(mut self, bucket: impl Into<String>, acl: BucketAcl) -> Config {
+        self.bucket_acls.set(bucket, acl);
         self
     }
 
@@ -167,6 +181,14 @@ impl Emulator {
                 )
             })?;
         }
+        for bucket in config.bucket_acls.buckets() {
+            if bucket != "*" && crate::rules::bucket_name(bucket).is_err() {
+                return Err(format!(
+                    "--bucket-acl {bucket:?}: not a bucket name (3-63 characters of a-z, 0-9 \
+                     and '-'), nor * for every bucket"
+                ));
+            }
+        }
         if config
             .authority
             .access_keys
@@ -193,11 +215,10 @@ impl Emulator {
                 log: config.request_log.clone(),
             },
         )?;
-        let app = Arc::new(App::new(
-            store,
-            config.authority.clone(),
-            config.request_log.clone(),
-        ));
+        let app = Arc::new(
+            App::new(store, config.authority.clone(), config.request_log.clone())
+                .with_bucket_acls(config.bucket_acls.clone()),
+        );
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let rtmp_listener = match config.rtmp_listen {

@@ -88,6 +88,29 @@ pub mod ec {
     /// measured against the service in public reports; OSS's InvalidDigest page is
     /// alibabacloud.com/help/en/oss/the-the-content-md5-you-specified-was-invalid-error-message-is-returned-when-you-upload-a-file-to-oss-by-using-sts).
     pub const CONTENT_MD5_MISMATCH: &str = "0017-00000503";
+    /// AccessDenied: an anonymous `GET`/`HEAD` of an object in a private bucket (the EC of
+    /// the 403 example on OSS's "Overview of OSS error codes" page).
+    pub const ANONYMOUS_OBJECT_ACCESS: &str = "0003-00000001";
+    /// A presigned operation called without a signature in the URL, as
+    /// `x-oss-process=hls/sign` signed in the `Authorization` header (OSS page
+    /// alibabacloud.com/help/en/oss/support/0002-00000038).
+    pub const SIGNATURE_NOT_IN_URL: &str = "0002-00000038";
+    /// A V1 presigned URL with an empty `Expires` (OSS page 0002-00000068).
+    pub const URL_EXPIRES_MISSING: &str = "0002-00000068";
+    /// A V1 presigned URL used after its `Expires` (OSS page 0002-00000069).
+    pub const URL_EXPIRED: &str = "0002-00000069";
+    /// A presigned URL whose `Expires`/`x-oss-expires` is not a number (OSS page
+    /// 0002-00000070).
+    pub const URL_EXPIRES_INVALID: &str = "0002-00000070";
+    /// A V4 presigned URL whose `x-oss-expires` is not 1–604800 seconds (OSS page
+    /// 0002-00000232).
+    pub const URL_V4_EXPIRES_RANGE: &str = "0002-00000232";
+    /// A V4 presigned URL used more than 15 minutes before its `x-oss-date` (OSS page
+    /// 0002-00000235).
+    pub const URL_V4_NOT_YET_VALID: &str = "0002-00000235";
+    /// A V4 presigned URL used after `x-oss-date` + `x-oss-expires` (OSS page
+    /// 0002-00000236).
+    pub const URL_V4_EXPIRED: &str = "0002-00000236";
 
     // emulator's choice: no source names this EC
     /// InvalidBucketName.
@@ -250,6 +273,32 @@ impl OssError {
     /// 403 `AccessDenied`.
     pub fn access_denied(message: impl Into<String>) -> Self {
         OssError::new(403, "AccessDenied", ec::ACCESS_DENIED, message)
+    }
+
+    /// 403 `AccessDenied`: an anonymous read of an object in a private bucket, in OSS's words.
+    pub fn anonymous_object_access() -> Self {
+        OssError::new(
+            403,
+            "AccessDenied",
+            ec::ANONYMOUS_OBJECT_ACCESS,
+            "You have no right to access this object because of bucket acl.",
+        )
+    }
+
+    /// 403 `AccessDenied` "Request has expired.": a presigned URL used too late. `expires`
+    /// and `server_time` are ISO 8601 instants, the elements OSS adds.
+    pub fn request_expired(ec: &'static str, expires: &str, server_time: &str) -> Self {
+        OssError::new(403, "AccessDenied", ec, "Request has expired.")
+            .with_detail("Expires", expires)
+            .with_detail("ServerTime", server_time)
+    }
+
+    /// 403 `AccessDenied` about the signature parameters of a presigned URL (missing,
+    /// malformed, out of range, not yet valid) or about where a signature is: OSS documents
+    /// the EC of each case (see [`ec`]) but not its `Code`, and `AccessDenied` is what it
+    /// answers for the expired case.
+    pub fn presigned_url_refused(ec: &'static str, message: impl Into<String>) -> Self {
+        OssError::new(403, "AccessDenied", ec, message)
     }
 
     /// 403 `InvalidAccessKeyId`.
@@ -542,6 +591,24 @@ mod tests {
                 ec::SERVICE_UNAVAILABLE,
             ),
             (
+                OssError::anonymous_object_access(),
+                403,
+                "AccessDenied",
+                "0003-00000001",
+            ),
+            (
+                OssError::request_expired(ec::URL_EXPIRED, "e", "s"),
+                403,
+                "AccessDenied",
+                "0002-00000069",
+            ),
+            (
+                OssError::presigned_url_refused(ec::URL_V4_EXPIRES_RANGE, "8 days"),
+                403,
+                "AccessDenied",
+                "0002-00000232",
+            ),
+            (
                 OssError::no_such_key("c/p.m3u8"),
                 404,
                 "NoSuchKey",
@@ -608,6 +675,14 @@ mod tests {
             ec::CONTENT_SHA256,
             ec::CONTENT_MD5_FORMAT,
             ec::CONTENT_MD5_MISMATCH,
+            ec::ANONYMOUS_OBJECT_ACCESS,
+            ec::SIGNATURE_NOT_IN_URL,
+            ec::URL_EXPIRES_MISSING,
+            ec::URL_EXPIRED,
+            ec::URL_EXPIRES_INVALID,
+            ec::URL_V4_EXPIRES_RANGE,
+            ec::URL_V4_NOT_YET_VALID,
+            ec::URL_V4_EXPIRED,
             ec::INVALID_BUCKET_NAME,
             ec::CHANNEL_NAME,
             ec::MALFORMED_XML,

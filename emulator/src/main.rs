@@ -4,6 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use osslive_emulator::acl::{self, BucketAcl};
 use osslive_emulator::faults::Fault;
 use osslive_emulator::{Config, Emulator};
 
@@ -19,6 +20,10 @@ OPTIONS:
     --access-key-secret SECRET its secret [env: OSS_ACCESS_KEY_SECRET]
     --security-token TOKEN     an accepted STS token; repeatable [env: OSS_SESSION_TOKEN]
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
+    --bucket-acl BUCKET=ACL    serve BUCKET (* for every bucket) as private or public-read;
+                               repeatable [default: private, as on OSS]. A private bucket's
+                               objects need a header signature or a presigned URL; a
+                               public-read bucket also serves them anonymously
     --region REGION            region V4 signatures must name [default: cn-hangzhou]
     --data-dir DIR             keep channels, history and objects (segments, playlists)
                                here across restarts, a kill -9 included [default: in
@@ -48,6 +53,11 @@ change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per objec
 percent-encoded). A process killed at any moment (kill -9 included) loses at most the
 segment being written; at the next start an interrupted push becomes a history record
 ending at its last stored segment. A data dir of an older emulator is migrated.
+A request may carry its signature in the URL instead of the Authorization header: V1
+(OSSAccessKeyId, Expires, Signature) or V4 (x-oss-signature-version=OSS4-HMAC-SHA256,
+x-oss-expires of at most 7 days), with security-token/x-oss-security-token for STS. That is
+how a player reads a private bucket: a presigned GET of the playlist with
+x-oss-process=hls/sign returns it with every segment URI signed the same way.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
@@ -59,6 +69,7 @@ struct Args {
     access_key_secret: Option<String>,
     tokens: Vec<String>,
     buckets: Vec<String>,
+    bucket_acls: Vec<(String, BucketAcl)>,
     region: String,
     data_dir: Option<String>,
     max_object_bytes: Option<u64>,
@@ -84,6 +95,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             .into_iter()
             .collect(),
         buckets: Vec::new(),
+        bucket_acls: Vec::new(),
         region: "cn-hangzhou".to_owned(),
         data_dir: None,
         max_object_bytes: None,
@@ -128,6 +140,9 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--access-key-secret" => args.access_key_secret = Some(value()?),
             "--security-token" => args.tokens.push(value()?),
             "--bucket" => args.buckets.push(value()?),
+            "--bucket-acl" => args
+                .bucket_acls
+                .push(acl::parse_flag(&value()?).map_err(|e| format!("--bucket-acl {e}"))?),
             "--region" => args.region = value()?,
             "--data-dir" => args.data_dir = Some(value()?),
             "--max-object-bytes" => {
@@ -177,6 +192,9 @@ fn run() -> Result<(), String> {
     }
     for bucket in args.buckets {
         config = config.bucket(bucket);
+    }
+    for (bucket, acl) in args.bucket_acls {
+        config = config.bucket_acl(bucket, acl);
     }
     if let Some(addr) = args.rtmp_listen {
         config = config.rtmp_listen(addr);

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use osslive::LiveStatus;
 use process::{
-    BUCKET, EmulatorProcess, TempDir, anonymous, bucket, finish, from_ms, push_url, run_bounded,
-    segment_ms, segments, short_segments, small_push, wait_for,
+    BUCKET, EmulatorProcess, PUBLIC_READ, TempDir, anonymous, bucket, finish, from_ms, push_url,
+    run_bounded, segment_ms, segments, short_segments, small_push, wait_for,
 };
 
 /// ffprobe reads the whole playlist at `url` (every packet of every segment); returns its
@@ -57,7 +57,7 @@ fn a_push_cut_by_kill_9_is_history_and_its_vod_still_plays() {
     let started = std::time::Instant::now();
     let dir = TempDir::new("crash-restart");
     let data_dir = dir.path().to_str().unwrap();
-    let first = EmulatorProcess::start(&["--data-dir", data_dir]);
+    let first = EmulatorProcess::start(&["--data-dir", data_dir, PUBLIC_READ[0], PUBLIC_READ[1]]);
     let b = bucket(&first.endpoint());
     b.create_live_channel("crash", &short_segments()).unwrap();
 
@@ -89,7 +89,7 @@ fn a_push_cut_by_kill_9_is_history_and_its_vod_still_plays() {
     let (ok, _) = finish(ffmpeg, Duration::from_secs(30));
     assert!(!ok, "ffmpeg should have lost its server");
 
-    let second = EmulatorProcess::start(&["--data-dir", data_dir]);
+    let second = EmulatorProcess::start(&["--data-dir", data_dir, PUBLIC_READ[0], PUBLIC_READ[1]]);
     let b = bucket(&second.endpoint());
     assert_eq!(
         b.get_live_channel_stat("crash").unwrap().status,

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use osslive::{ChannelStatus, ListOptions, LiveStatus};
 use process::{
-    BUCKET, EmulatorProcess, TempDir, anonymous, bucket, finish, from_ms, push_url, segments,
-    short_segments, small_push, wait_for,
+    BUCKET, EmulatorProcess, PUBLIC_READ, TempDir, anonymous, bucket, finish, from_ms, push_url,
+    segments, short_segments, small_push, wait_for,
 };
 
 /// Channels pushed to at once, and client threads.
@@ -98,7 +98,7 @@ struct Figures {
 
 fn run_load(extra_args: &[&str]) -> Figures {
     let started = Instant::now();
-    let mut args = vec!["--quiet"];
+    let mut args = vec!["--quiet", PUBLIC_READ[0], PUBLIC_READ[1]];
     args.extend_from_slice(extra_args);
     let emulator = EmulatorProcess::start(&args);
     let b = bucket(&emulator.endpoint());

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use osslive::LiveStatus;
 use process::{
-    BUCKET, EmulatorProcess, anonymous, bucket, finish, push_url, segments, short_segments,
-    small_push, wait_for,
+    BUCKET, EmulatorProcess, PUBLIC_READ, anonymous, bucket, finish, push_url, segments,
+    short_segments, small_push, wait_for,
 };
 
 /// Far less than a few seconds of even the small test media.
@@ -17,7 +17,8 @@ const CAP: &str = "16KiB";
 
 #[test]
 fn old_segments_of_ended_pushes_go_and_live_ones_stay() {
-    let emulator = EmulatorProcess::start(&["--max-object-bytes", CAP]);
+    let emulator =
+        EmulatorProcess::start(&["--max-object-bytes", CAP, PUBLIC_READ[0], PUBLIC_READ[1]]);
     let b = bucket(&emulator.endpoint());
     b.create_live_channel("ended", &short_segments()).unwrap();
     b.create_live_channel("live", &short_segments()).unwrap();

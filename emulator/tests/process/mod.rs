@@ -18,6 +18,9 @@ use osslive::{Bucket, Client, Credentials, LiveChannelConfiguration, LiveChannel
 pub const AK: &str = "LTAI5tTestAccessKeyId";
 pub const SK: &str = "TestAccessKeySecret0123456789abc";
 pub const BUCKET: &str = "examplebucket";
+/// `--bucket-acl` for tests that read objects as a player would without signing: these
+/// tests are about storage, not access (private buckets have tests of their own).
+pub const PUBLIC_READ: [&str; 2] = ["--bucket-acl", "examplebucket=public-read"];
 
 /// The emulator binary running as a child process.
 pub struct EmulatorProcess {
