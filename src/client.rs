@@ -9,7 +9,9 @@ use std::time::Duration;
 use ureq::tls::{Certificate, PemItem};
 
 use crate::bucket::Bucket;
-use crate::credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
+use crate::credentials::{
+    Credentials, CredentialsProvider, EnvironmentCredentials, RefreshingCredentials,
+};
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
 use crate::settings::{
@@ -21,7 +23,8 @@ use crate::transport::{Endpoint, Transport, TransportSettings};
 use crate::validate;
 
 /// Builds a [`Client`]. Only the endpoint is required; credentials default to the
-/// environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`).
+/// environment ([`EnvironmentCredentials`]: `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`,
+/// `OSS_SESSION_TOKEN`, else their `ALIBABA_CLOUD_*` counterparts).
 #[derive(Clone)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
@@ -125,7 +128,12 @@ impl ClientBuilder {
         self
     }
 
-    /// A provider asked before every request (for refreshing STS credentials).
+    /// A provider of credentials, such as
+    /// [`DefaultCredentialsChain`](crate::DefaultCredentialsChain). The client keeps the
+    /// credentials it gives that carry an expiry and refreshes them a margin before it,
+    /// from one thread at a time, reporting failures to the log hook
+    /// ([`RefreshingCredentials`]); it asks again before every request for those that carry
+    /// none.
     pub fn credentials_provider(mut self, provider: impl CredentialsProvider + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
@@ -238,7 +246,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Receives a line for each request, retry, backoff and clock correction.
+    /// Receives a line for each request, retry, backoff, clock correction and credentials
+    /// refresh.
     pub fn log_hook(mut self, hook: impl Fn(log::Level, &str) + Send + Sync + 'static) -> Self {
         self.log_hook = Some(Arc::new(hook));
         self
@@ -316,9 +325,13 @@ impl ClientBuilder {
         let addressing = self
             .addressing
             .unwrap_or_else(|| endpoint.default_addressing());
-        let credentials = self
+        // Each client keeps and refreshes expiring credentials itself, reporting failed
+        // refreshes to its own log hook; other credentials are asked for at every request.
+        let provider = self
             .credentials
             .unwrap_or_else(|| Arc::new(EnvironmentCredentials));
+        let credentials =
+            Arc::new(RefreshingCredentials::shared(provider).with_log_hook(self.log_hook.clone()));
         let trust_roots = load_ca_certificates(&self.ca_certificates)?;
         let transport = Transport::new(TransportSettings {
             endpoint,

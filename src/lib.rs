@@ -48,7 +48,10 @@ pub(crate) mod xml;
 
 pub use bucket::{Bucket, LiveChannelIter, LiveChannelPages};
 pub use client::{Client, ClientBuilder};
-pub use credentials::{Credentials, CredentialsProvider, EnvironmentCredentials};
+pub use credentials::{
+    Credentials, CredentialsProvider, DefaultCredentialsChain, EnvironmentCredentials,
+    RefreshingCredentials,
+};
 pub use error::{
     ConfigError, CredentialsError, Error, InvalidResponse, ServiceError, TimeoutError, TimeoutKind,
     TlsError, TransportError, TransportErrorKind,

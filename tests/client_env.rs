@@ -12,10 +12,13 @@ use osslive::{
 use osslive_emulator::faults::Fault;
 use osslive_emulator::{Config, Emulator};
 
-const VARS: [&str; 3] = [
+const VARS: [&str; 6] = [
     "OSS_ACCESS_KEY_ID",
     "OSS_ACCESS_KEY_SECRET",
     "OSS_SESSION_TOKEN",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
 ];
 
 /// Puts the variables back as they were.
@@ -150,6 +153,28 @@ fn environment_credentials_are_read_at_every_request() {
     );
     set("OSS_ACCESS_KEY_SECRET", Some(&secret));
     assert_eq!(bucket.delete_live_channel("c").unwrap().status, 204);
+
+    // Without OSS_ACCESS_KEY_ID, the ALIBABA_CLOUD_* variables of the official
+    // credentials libraries are read, and must be complete.
+    set("OSS_ACCESS_KEY_ID", None);
+    set("OSS_ACCESS_KEY_SECRET", None);
+    set("ALIBABA_CLOUD_ACCESS_KEY_ID", Some(&id));
+    assert_credentials_error(
+        bucket.get_live_channel_stat("c"),
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    );
+    set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", Some(&secret));
+    set("ALIBABA_CLOUD_SECURITY_TOKEN", Some(&token));
+    bucket.create_live_channel("c2", &config).unwrap();
+    assert_eq!(
+        Credentials::from_env().unwrap().security_token(),
+        Some(token.as_str())
+    );
+    // OSS_* wins when its id is set, even beside a complete ALIBABA_CLOUD_* set.
+    set("OSS_ACCESS_KEY_ID", Some("LTAIsomeoneElse"));
+    assert_credentials_error(bucket.get_live_channel_stat("c2"), "OSS_ACCESS_KEY_SECRET");
+    set("OSS_ACCESS_KEY_ID", None);
+    assert_eq!(bucket.delete_live_channel("c2").unwrap().status, 204);
 }
 
 #[track_caller]

@@ -1,17 +1,21 @@
-//! Access keys, and where a client gets them before each request.
+//! [`Credentials`]: an access key, with the security token and expiry of temporary (STS)
+//! credentials.
 
 use std::fmt;
+use std::time::SystemTime;
 
 use crate::Error;
 
-/// An access key id and secret, with the security token of temporary (STS) credentials.
+/// An access key id and secret, with the security token of temporary (STS) credentials
+/// and, when known, the time they expire.
 ///
-/// `Debug` shows the id only; the secret and token are wiped from memory on drop.
+/// `Debug` shows the id and expiry only; the secret and token are wiped from memory on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
+    expiration: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -24,6 +28,7 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
+            expiration: None,
         }
     }
 
@@ -33,19 +38,13 @@ impl Credentials {
         self
     }
 
-    /// Reads `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and, when set, `OSS_SESSION_TOKEN`,
-    /// as the Go SDK's environment provider does.
-    pub fn from_env() -> Result<Credentials, Error> {
-        let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let id = read("OSS_ACCESS_KEY_ID")
-            .ok_or_else(|| Error::credentials("OSS_ACCESS_KEY_ID is not set"))?;
-        let secret = read("OSS_ACCESS_KEY_SECRET")
-            .ok_or_else(|| Error::credentials("OSS_ACCESS_KEY_SECRET is not set"))?;
-        let creds = Credentials::new(id, secret);
-        Ok(match read("OSS_SESSION_TOKEN") {
-            Some(token) => creds.with_security_token(token),
-            None => creds,
-        })
+    /// Says when these credentials stop working (the `Expiration` of STS credentials). A
+    /// client refreshes credentials that carry an expiry a margin before it (see
+    /// [`RefreshingCredentials`](crate::credentials::RefreshingCredentials)) and asks its
+    /// provider again before every request for those that carry none.
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Credentials {
+        self.expiration = Some(expiration);
+        self
     }
 
     /// The access key id.
@@ -63,7 +62,14 @@ impl Credentials {
         self.security_token.as_deref()
     }
 
-    fn check(&self) -> Result<(), Error> {
+    /// When these credentials expire, if they do.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
+    }
+
+    /// Whether these credentials can be used in a request: none of them empty, the id and
+    /// token short enough for a header, nothing that would end the header they are sent in.
+    pub(crate) fn check(&self) -> Result<(), Error> {
         if self.access_key_id.is_empty() || self.access_key_secret.is_empty() {
             return Err(Error::credentials(
                 "the access key id and secret must not be empty",
@@ -105,6 +111,7 @@ impl fmt::Debug for Credentials {
                 "security_token",
                 &self.security_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("expiration", &self.expiration.map(crate::time::iso8601))
             .finish()
     }
 }
@@ -118,41 +125,10 @@ impl Drop for Credentials {
     }
 }
 
-fn wipe(s: &mut String) {
+/// Overwrites a string that held a secret before its memory is freed.
+pub(crate) fn wipe(s: &mut String) {
     // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
     crate::signing::wipe(unsafe { s.as_mut_vec() });
-}
-
-/// Where a client gets credentials. It is asked before every request, so a provider
-/// that refreshes temporary STS credentials takes effect at once.
-pub trait CredentialsProvider: Send + Sync + fmt::Debug {
-    /// The credentials to sign the next request with.
-    fn credentials(&self) -> Result<Credentials, Error>;
-}
-
-impl CredentialsProvider for Credentials {
-    fn credentials(&self) -> Result<Credentials, Error> {
-        Ok(self.clone())
-    }
-}
-
-/// Reads the environment (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`,
-/// `OSS_SESSION_TOKEN`) at every request, like the Go SDK's
-/// `NewEnvironmentVariableCredentialsProvider`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EnvironmentCredentials;
-
-impl CredentialsProvider for EnvironmentCredentials {
-    fn credentials(&self) -> Result<Credentials, Error> {
-        Credentials::from_env()
-    }
-}
-
-/// Asks a provider and checks that what it gave can be used.
-pub(crate) fn fetch(provider: &dyn CredentialsProvider) -> Result<Credentials, Error> {
-    let creds = provider.credentials()?;
-    creds.check()?;
-    Ok(creds)
 }
 
 #[cfg(test)]
@@ -173,10 +149,31 @@ mod tests {
 
     #[test]
     fn unusable_credentials_are_refused_before_signing() {
-        assert!(fetch(&Credentials::new("", "s")).is_err());
-        assert!(fetch(&Credentials::new("id", "")).is_err());
-        assert!(fetch(&Credentials::new("id", "s").with_security_token("")).is_err());
-        assert!(fetch(&Credentials::new("id", "s\r\nX-Injected: 1")).is_err());
-        assert!(fetch(&Credentials::new("id", "s").with_security_token("t")).is_ok());
+        assert!(Credentials::new("", "s").check().is_err());
+        assert!(Credentials::new("id", "").check().is_err());
+        assert!(
+            Credentials::new("id", "s")
+                .with_security_token("")
+                .check()
+                .is_err()
+        );
+        assert!(
+            Credentials::new("id", "s\r\nX-Injected: 1")
+                .check()
+                .is_err()
+        );
+        assert!(
+            Credentials::new("id", "s")
+                .with_security_token("t")
+                .check()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn debug_shows_when_they_expire() {
+        let at = crate::time::from_unix_seconds(1_700_000_000);
+        let shown = format!("{:?}", Credentials::new("id", "s").with_expiration(at));
+        assert!(shown.contains("2023-11-14T22:13:20.000Z"), "{shown}");
     }
 }
