@@ -2,6 +2,7 @@
 //! operations, object reads, the admin endpoints, and faults on demand.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,6 +14,7 @@ use crate::error::OssError;
 use crate::faults::{Fault, Faults};
 use crate::hls_sign;
 use crate::http::{BadRequest, Handler, Request, Response};
+use crate::keyring::{Credential, Keyring};
 use crate::model::{AudioStat, ChannelStatus, Fragment, LiveSession, VideoStat};
 use crate::percent;
 use crate::rtmp_auth::{self, is_path_style_host, split_host_port};
@@ -58,8 +60,8 @@ impl Clock {
 pub struct App {
     /// Channels and objects.
     pub store: Store,
-    /// Accepted keys, tokens and the region.
-    pub authority: Authority,
+    /// Accepted keys and tokens, changeable while it runs, and the region.
+    pub keyring: Keyring,
     /// Which buckets serve anonymous object reads.
     pub bucket_acls: BucketAcls,
     /// Faults queued for the next requests.
@@ -193,7 +195,7 @@ impl App {
             .map_or(0, |d| d.as_secs() as u32 ^ d.subsec_nanos());
         App {
             store,
-            authority,
+            keyring: Keyring::new(authority),
             bucket_acls: BucketAcls::default(),
             faults: Faults::default(),
             clock: Clock::default(),
@@ -201,6 +203,11 @@ impl App {
             request_counter: AtomicU64::new(0),
             id_prefix: seed,
         }
+    }
+
+    /// The keys and tokens accepted now, by the emulator's clock.
+    pub fn authority(&self) -> Arc<Authority> {
+        self.keyring.authority(self.clock.now())
     }
 
     /// Serves anonymous object reads as `acls` says (every bucket is private without).
@@ -324,7 +331,7 @@ impl App {
         // Objects of a public-read bucket are readable without a signature; everything else
         // needs one, in the Authorization header or in the URL.
         let caller = access::authorize(
-            &self.authority,
+            &self.authority(),
             self.bucket_acls.get(bucket),
             &to_sign,
             op == Operation::GetObject,
@@ -644,11 +651,36 @@ impl App {
             }
             ("POST", "/_emulator/check-rtmp-url") => {
                 let url = arg("url")?;
-                match rtmp_auth::check_push_url(url, &self.authority, now) {
+                match rtmp_auth::check_push_url(url, &self.authority(), now) {
                     Ok(_) => Ok(text("valid\n")),
                     Err(problem) => Ok(Response::new(403)
                         .with_header("Content-Type", "text/plain")
                         .with_body(format!("{problem}\n").into_bytes())),
+                }
+            }
+            ("POST", "/_emulator/credentials") => {
+                let mut credential =
+                    Credential::new(arg("access-key-id")?, arg("access-key-secret")?);
+                if let Some(token) = query.get("security-token").filter(|t| !t.is_empty()) {
+                    credential = credential.with_security_token(token);
+                }
+                if query.has("expires") {
+                    let expires = u64::try_from(number("expires")?).unwrap_or(0);
+                    credential = credential.expiring_at(UNIX_EPOCH + Duration::from_secs(expires));
+                }
+                self.keyring
+                    .add(credential)
+                    .map_err(|e| OssError::invalid_argument_message("access-key-id", e))?;
+                Ok(text(&format!("added {}\n", arg("access-key-id")?)))
+            }
+            ("DELETE", "/_emulator/credentials") => {
+                let id = arg("access-key-id")?;
+                if self.keyring.revoke(id) {
+                    Ok(text(&format!("revoked {id}\n")))
+                } else {
+                    Ok(Response::new(404)
+                        .with_header("Content-Type", "text/plain")
+                        .with_body(format!("no access key {id}\n").into_bytes()))
                 }
             }
             _ => Err(OssError::method_not_allowed_message(format!(

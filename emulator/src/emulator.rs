@@ -8,9 +8,11 @@ use std::time::SystemTime;
 use crate::acl::{BucketAcl, BucketAcls};
 use crate::app::App;
 use crate::auth::{AccessKey, Authority};
+use crate::ecs_metadata::{EcsMetadata, EcsMetadataConfig};
 use crate::error::OssError;
 use crate::faults::Fault;
 use crate::http::{Limits, RtmpHandler, Server};
+use crate::keyring::Credential;
 use crate::model::{Fragment, LiveSession};
 use crate::objects::DEFAULT_MAX_OBJECT_BYTES;
 use crate::request_log::RequestLog;
@@ -42,6 +44,10 @@ pub struct Config {
     pub tls: Option<TlsIdentity>,
     /// An extra listener serving RTMP only (RTMP is always served on `listen` too).
     pub rtmp_listen: Option<SocketAddr>,
+    /// More keys accepted from the start, each revocable with its token.
+    pub credentials: Vec<Credential>,
+    /// Serve an ECS instance metadata service on a listener of its own.
+    pub ecs_metadata: Option<EcsMetadataConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +63,8 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("tls", &self.tls)
             .field("rtmp_listen", &self.rtmp_listen)
+            .field("credentials", &self.credentials)
+            .field("ecs_metadata", &self.ecs_metadata)
             .finish()
     }
 }
@@ -82,12 +90,29 @@ impl Config {
             limits: Limits::default(),
             tls: None,
             rtmp_listen: None,
+            credentials: Vec::new(),
+            ecs_metadata: None,
         }
     }
 
     /// Also accept this STS security token.
     pub fn security_token(mut self, token: impl Into<String>) -> Config {
         self.authority.security_tokens.push(token.into());
+        self
+    }
+
+    /// Also accept this key (with its token, when it has one) from the start; it can be
+    /// revoked while the emulator runs ([`Emulator::revoke_credential`]).
+    pub fn credential(mut self, credential: Credential) -> Config {
+        self.credentials.push(credential);
+        self
+    }
+
+    /// Serve an ECS instance metadata service giving STS credentials of a RAM role, which
+    /// the emulator accepts until they expire ([`crate::ecs_metadata`]); its address is
+    /// [`Emulator::ecs_metadata_endpoint`].
+    pub fn ecs_metadata(mut self, metadata: EcsMetadataConfig) -> Config {
+        self.ecs_metadata = Some(metadata);
         self
     }
 
@@ -167,6 +192,7 @@ pub struct Emulator {
     app: Arc<App>,
     server: Option<Server>,
     rtmp_server: Option<Server>,
+    ecs_server: Option<Server>,
     https: bool,
 }
 
@@ -219,6 +245,11 @@ impl Emulator {
             App::new(store, config.authority.clone(), config.request_log.clone())
                 .with_bucket_acls(config.bucket_acls.clone()),
         );
+        for credential in &config.credentials {
+            app.keyring
+                .add(credential.clone())
+                .map_err(|e| format!("--credential {}: {e}", credential.access_key_id))?;
+        }
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let rtmp_listener = match config.rtmp_listen {
@@ -245,10 +276,31 @@ impl Emulator {
             ),
             None => None,
         };
+        let ecs_server = match &config.ecs_metadata {
+            Some(metadata) => {
+                let listener = TcpListener::bind(metadata.listen).map_err(|e| {
+                    format!(
+                        "cannot listen for the ECS metadata service on {}: {e}",
+                        metadata.listen
+                    )
+                })?;
+                let service = EcsMetadata::new(
+                    Arc::clone(&app),
+                    metadata.clone(),
+                    config.request_log.clone(),
+                );
+                Some(
+                    Server::start(listener, Arc::new(service), config.limits)
+                        .map_err(|e| format!("cannot start the ECS metadata service: {e}"))?,
+                )
+            }
+            None => None,
+        };
         Ok(Emulator {
             app,
             server: Some(server),
             rtmp_server,
+            ecs_server,
             https,
         })
     }
@@ -271,6 +323,27 @@ impl Emulator {
     pub fn endpoint(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}", self.addr())
+    }
+
+    /// `http://127.0.0.1:PORT` of the ECS metadata service ([`Config::ecs_metadata`]), if
+    /// served: always plain HTTP, as ECS's is.
+    pub fn ecs_metadata_endpoint(&self) -> Option<String> {
+        self.ecs_server
+            .as_ref()
+            .map(|s| format!("http://{}", s.local_addr()))
+    }
+
+    /// Accepts `credential` from now on (replacing a key of the same id), until it
+    /// expires if it has an expiry. Fails when a part is empty or holds a control character.
+    pub fn add_credential(&self, credential: Credential) -> Result<(), String> {
+        self.app.keyring.add(credential)
+    }
+
+    /// Stops accepting the key `access_key_id` and the token added with it: requests
+    /// signed with them get `InvalidAccessKeyId` / `InvalidSecurityToken`. Whether there
+    /// was such a key.
+    pub fn revoke_credential(&self, access_key_id: &str) -> bool {
+        self.app.keyring.revoke(access_key_id)
     }
 
     /// Whether it serves HTTPS.
@@ -331,6 +404,9 @@ impl Emulator {
     }
 
     fn stop(&mut self) {
+        if let Some(server) = self.ecs_server.take() {
+            server.shutdown();
+        }
         if let Some(server) = self.rtmp_server.take() {
             server.shutdown();
         }

@@ -4,8 +4,12 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use osslive_emulator::acl::{self, BucketAcl};
+use osslive_emulator::ecs_metadata::EcsMetadataConfig;
 use osslive_emulator::faults::Fault;
+use osslive_emulator::keyring::Credential;
 use osslive_emulator::{Config, Emulator};
 
 const USAGE: &str = "\
@@ -19,6 +23,9 @@ OPTIONS:
     --access-key-id ID         accepted access key id [env: OSS_ACCESS_KEY_ID]
     --access-key-secret SECRET its secret [env: OSS_ACCESS_KEY_SECRET]
     --security-token TOKEN     an accepted STS token; repeatable [env: OSS_SESSION_TOKEN]
+    --credential AK:SK[:TOKEN] also accept this key (and STS token); repeatable. With it,
+                               --access-key-id is optional. Keys can be added and revoked
+                               while running: POST|DELETE /_emulator/credentials
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
     --bucket-acl BUCKET=ACL    serve BUCKET (* for every bucket) as private or public-read;
                                repeatable [default: private, as on OSS]. A private bucket's
@@ -35,6 +42,14 @@ OPTIONS:
                                of a live push
     --rtmp-listen ADDR         also serve RTMP pushes here (e.g. 127.0.0.1:1935); they are
                                always served on the --listen port too
+    --serve-ecs-metadata ROLE  also serve an ECS instance metadata service (IMDSv1 and v2
+                               session tokens) whose RAM role ROLE gets STS credentials
+                               the emulator accepts until they expire
+    --ecs-metadata-listen ADDR its address [default: 127.0.0.1:0, printed at start]
+    --ecs-credentials-ttl SECS how long those credentials are valid [default: 3600]
+    --ecs-metadata-require-token
+                               refuse metadata requests without a session token (IMDSv2
+                               only, ECS's security hardening mode)
     --tls-cert FILE            serve HTTPS with this PEM certificate chain (server first);
                                needs --tls-key
     --tls-key FILE             the PEM private key of --tls-cert
@@ -46,7 +61,8 @@ OPTIONS:
     -V, --version              print the version
 
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
---tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
+--tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR` and
+with --serve-ecs-metadata by `osslive-emulator ecs metadata on http://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
 OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
 With --data-dir, DIR holds osslive-emulator-state.xml (the channels), journal-N.log (every
 change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per object, names
@@ -60,7 +76,7 @@ how a player reads a private bucket: a presigned GET of the playlist with
 x-oss-process=hls/sign returns it with every segment URI signed the same way.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
-POST /_emulator/check-rtmp-url. See emulator/README.md.";
+POST /_emulator/check-rtmp-url, POST|DELETE /_emulator/credentials. See emulator/README.md.";
 
 struct Args {
     listen: SocketAddr,
@@ -68,6 +84,11 @@ struct Args {
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     tokens: Vec<String>,
+    credentials: Vec<Credential>,
+    ecs_role: Option<String>,
+    ecs_listen: Option<SocketAddr>,
+    ecs_ttl: Option<Duration>,
+    ecs_require_token: bool,
     buckets: Vec<String>,
     bucket_acls: Vec<(String, BucketAcl)>,
     region: String,
@@ -94,6 +115,11 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             .filter(|v| !v.is_empty())
             .into_iter()
             .collect(),
+        credentials: Vec::new(),
+        ecs_role: None,
+        ecs_listen: None,
+        ecs_ttl: None,
+        ecs_require_token: false,
         buckets: Vec::new(),
         bucket_acls: Vec::new(),
         region: "cn-hangzhou".to_owned(),
@@ -139,6 +165,24 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--access-key-id" => args.access_key_id = Some(value()?),
             "--access-key-secret" => args.access_key_secret = Some(value()?),
             "--security-token" => args.tokens.push(value()?),
+            "--credential" => args
+                .credentials
+                .push(Credential::parse_flag(&value()?).map_err(|e| format!("--credential: {e}"))?),
+            "--serve-ecs-metadata" => args.ecs_role = Some(value()?),
+            "--ecs-metadata-listen" => {
+                let v = value()?;
+                args.ecs_listen = Some(v.parse().map_err(|_| {
+                    format!("--ecs-metadata-listen {v:?}: expected IP:PORT, e.g. 127.0.0.1:8100")
+                })?);
+            }
+            "--ecs-credentials-ttl" => {
+                let v = value()?;
+                let secs: u64 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    format!("--ecs-credentials-ttl {v:?}: expected seconds, e.g. 3600")
+                })?;
+                args.ecs_ttl = Some(Duration::from_secs(secs));
+            }
+            "--ecs-metadata-require-token" => args.ecs_require_token = true,
             "--bucket" => args.buckets.push(value()?),
             "--bucket-acl" => args
                 .bucket_acls
@@ -178,15 +222,38 @@ fn run() -> Result<(), String> {
     let Some(args) = parse_args(std::env::args().skip(1))? else {
         return Ok(());
     };
-    let id = args
-        .access_key_id
-        .ok_or("no access key id: pass --access-key-id or set OSS_ACCESS_KEY_ID")?;
-    let secret = args
-        .access_key_secret
-        .ok_or("no access key secret: pass --access-key-secret or set OSS_ACCESS_KEY_SECRET")?;
+    // The first --credential stands in for --access-key-id when that is not given.
+    let (id, secret) = match (args.access_key_id, args.credentials.first()) {
+        (Some(id), _) => (
+            id,
+            args.access_key_secret.ok_or(
+                "no access key secret: pass --access-key-secret or set OSS_ACCESS_KEY_SECRET",
+            )?,
+        ),
+        (None, Some(first)) => (first.access_key_id.clone(), first.access_key_secret.clone()),
+        (None, None) => {
+            return Err(
+                "no access key id: pass --access-key-id, set OSS_ACCESS_KEY_ID or pass --credential"
+                    .into(),
+            );
+        }
+    };
     let mut config = Config::new(id, secret)
         .listen(args.listen)
         .region(args.region);
+    for credential in args.credentials {
+        config = config.credential(credential);
+    }
+    if let Some(role) = args.ecs_role {
+        let mut metadata = EcsMetadataConfig::new(role).require_token(args.ecs_require_token);
+        if let Some(addr) = args.ecs_listen {
+            metadata = metadata.listen(addr);
+        }
+        if let Some(ttl) = args.ecs_ttl {
+            metadata = metadata.credentials_ttl(ttl);
+        }
+        config = config.ecs_metadata(metadata);
+    }
     for token in args.tokens {
         config = config.security_token(token);
     }
@@ -233,6 +300,10 @@ fn run() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     if let Some(addr) = emulator.rtmp_addr() {
         writeln!(stdout, "osslive-emulator rtmp on rtmp://{addr}").map_err(|e| e.to_string())?;
+    }
+    if let Some(endpoint) = emulator.ecs_metadata_endpoint() {
+        writeln!(stdout, "osslive-emulator ecs metadata on {endpoint}")
+            .map_err(|e| e.to_string())?;
     }
     stdout.flush().map_err(|e| e.to_string())?;
     loop {

@@ -384,7 +384,7 @@ impl<'a> Session<'a> {
             &target.bucket,
             &target.channel,
             &target.params,
-            &self.app.authority,
+            &self.app.authority(),
             now,
         )
         .map_err(|p| p.to_string())?;
