@@ -324,9 +324,10 @@ mod tests {
     #[test]
     fn reads_what_credentials_documents_hold() {
         let doc = parse(
-            "\u{feff} {\"current\": \"p\", \"profiles\": [ {\"name\": \"p\", \"n\": -1.5e3,
-              \"ok\": true, \"no\": false, \"x\": null, \"esc\": \"a\\\"\\\\\\/\\n\\u00e9\\ud83d\\ude00\"} ],
-              \"current\": \"q\" }",
+            r#"{"current": "p", "profiles": [ {"name": "p", "n": -1.5e3,
+              "ok": true, "no": false, "x": null,
+              "esc": "a\"\\\/\n\u00e9\ud83d\ude00"} ],
+              "current": "q" }"#,
         )
         .unwrap();
         assert_eq!(
@@ -346,6 +347,8 @@ mod tests {
         assert_eq!(profile.str_field("missing"), None);
         assert!(parse("[]").unwrap().as_array().unwrap().is_empty());
         assert!(parse(" {} ").unwrap().get("a").is_none());
+        // A byte order mark is skipped.
+        assert!(parse("\u{feff}[]").is_ok());
     }
 
     #[test]
