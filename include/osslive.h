@@ -54,7 +54,8 @@
 #define OSSLIVE_ERR_CONFIG -2
 
 /**
- * Credentials could not be had (for example OSS_ACCESS_KEY_ID is not set).
+ * Credentials could not be had (for example OSS_ACCESS_KEY_ID is not set, or a
+ * credentials callback failed with no valid credentials left).
  */
 #define OSSLIVE_ERR_CREDENTIALS -3
 
@@ -142,6 +143,12 @@
  * Finer detail.
  */
 #define OSSLIVE_LOG_TRACE 5
+
+/**
+ * The size of each buffer a credentials callback is given: the longest access key id,
+ * secret or security token the library accepts (16 KiB), and the NUL after it.
+ */
+#define OSSLIVE_CREDENTIALS_BUFFER_SIZE 16385
 
 /**
  * A channel accepts RTMP pushes (`enabled`), the default.
@@ -253,6 +260,24 @@ typedef struct osslive_vod_playlist osslive_vod_playlist;
  */
 typedef void (*osslive_log_callback)(void *user_data, int level, const char *message);
 
+/**
+ * Gives a client credentials. Write the access key id, the secret and, for STS
+ * credentials, the security token as NUL-terminated strings into the three buffers the
+ * library provides (each `*_size` bytes, `OSSLIVE_CREDENTIALS_BUFFER_SIZE`, zero-filled;
+ * leave `security_token` empty for long-term keys), set `*expiration` to the Unix time in
+ * seconds at which they stop working (or leave it 0 if they never do), and return 0.
+ * Return anything else when you cannot give credentials now; write nothing secret
+ * anywhere else, the library wipes the buffers after the call.
+ */
+typedef int (*osslive_credentials_callback)(void *user_data,
+                                            char *access_key_id,
+                                            size_t access_key_id_size,
+                                            char *access_key_secret,
+                                            size_t access_key_secret_size,
+                                            char *security_token,
+                                            size_t security_token_size,
+                                            int64_t *expiration);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -270,8 +295,9 @@ const char *osslive_status_str(int status);
 
 /**
  * A new configuration with the defaults: V4 signing, credentials from the environment
- * (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`), 10 s to connect
- * and 30 s per request. Free it with `osslive_config_free`. NULL only if out of memory.
+ * (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`, else their
+ * `ALIBABA_CLOUD_*` counterparts), 10 s to connect and 30 s per request. Free it with
+ * `osslive_config_free`. NULL only if out of memory.
  */
 osslive_config *osslive_config_new(void);
 
@@ -316,7 +342,9 @@ int osslive_config_set_credentials(osslive_config *config,
 
 /**
  * Reads credentials from `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and
- * `OSS_SESSION_TOKEN` before every request (the default).
+ * `OSS_SESSION_TOKEN` before every request (the default); when `OSS_ACCESS_KEY_ID` is not
+ * set, from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+ * `ALIBABA_CLOUD_SECURITY_TOKEN`.
  *
  * # Safety
  * `config` is NULL or a live configuration.
@@ -378,10 +406,11 @@ int osslive_config_set_deadline_ms(osslive_config *config,
                                    osslive_error **err);
 
 /**
- * Sends the client's log lines (requests, retries, backoffs, clock corrections; never
- * a secret) to `callback` with `user_data`, for levels up to `max_level`
- * (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The callback may be
- * called from any thread using the client, and must not call back into the same client.
+ * Sends the client's log lines (requests, retries, backoffs, clock corrections,
+ * credentials refreshes; never a secret) to `callback` with `user_data`, for levels up to
+ * `max_level` (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The
+ * callback may be called from any thread using the client, and must not call back into
+ * the same client.
  *
  * # Safety
  * `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
@@ -448,6 +477,58 @@ int osslive_config_set_ca_pem(osslive_config *config, const char *pem, osslive_e
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_rtmp_token_form(osslive_config *config, int form, osslive_error **err);
+
+/**
+ * Makes clients get credentials from `callback`, called with `user_data`, instead of
+ * fixed keys: to rotate STS credentials without making a new client.
+ *
+ * A client calls it before its first request, then again a margin before the expiration
+ * it was given (the smaller of 15 minutes and a quarter of the credentials' lifetime),
+ * from whichever thread is making a request at that moment; the other threads go on
+ * with the credentials still valid (or wait, when there are none). Credentials given
+ * without an expiration are kept for good: the callback is not called again. The
+ * callback is never called by two threads at once. When it fails (returns non-zero, or
+ * gives unusable credentials), the failure is reported to the log callback
+ * (`OSSLIVE_LOG_WARN`), the client goes on with the credentials it has until they
+ * expire, and asks again after a delay (1 s, doubling, at most 30 s and at most a quarter
+ * of the time left); a request made when no valid credentials are left fails with
+ * `OSSLIVE_ERR_CREDENTIALS`.
+ *
+ * The caller guarantees that `callback` may be called with `user_data` from any thread,
+ * that both stay valid until the last client made from this configuration, and the
+ * configuration itself, are freed, that the callback returns promptly (requests wait for
+ * it while no valid credentials are left), and that it makes no call on a client made
+ * from this configuration (it would wait for itself). A NULL `callback` is
+ * `OSSLIVE_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `config` is NULL or a live configuration; `callback`, if not NULL, keeps the promises
+ * above.
+ */
+int osslive_config_set_credentials_callback(osslive_config *config,
+                                            osslive_credentials_callback callback,
+                                            void *user_data,
+                                            osslive_error **err);
+
+/**
+ * Makes clients get credentials from the default chain of the official Alibaba Cloud
+ * credentials libraries, in `credentials-go`'s order: the environment (`OSS_ACCESS_KEY_ID`,
+ * `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`, else `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+ * `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`); the Alibaba Cloud
+ * CLI's `~/.aliyun/config.json` (`ALIBABA_CLOUD_CONFIG_FILE`, `ALIBABA_CLOUD_PROFILE`;
+ * off with `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`); `~/.alibabacloud/credentials`
+ * (`ALIBABA_CLOUD_CREDENTIALS_FILE`); the ECS instance's RAM role from the metadata service
+ * (`ALIBABA_CLOUD_ECS_METADATA`, `ALIBABA_CLOUD_IMDSV1_DISABLED`; off with
+ * `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`; elsewhere than `http://100.100.100.200` with
+ * `OSSLIVE_ECS_METADATA_ENDPOINT`); and `ALIBABA_CLOUD_CREDENTIALS_URI`. The first source
+ * that gives credentials is kept; temporary ones are refreshed before they expire. When no
+ * source gives any, requests fail with `OSSLIVE_ERR_CREDENTIALS` and a message saying what
+ * each source found (never a secret).
+ *
+ * # Safety
+ * `config` is NULL or a live configuration.
+ */
+int osslive_config_use_default_credentials(osslive_config *config, osslive_error **err);
 
 /**
  * Makes a client from a configuration, checking it (endpoint given, region known for

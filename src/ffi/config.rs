@@ -38,8 +38,9 @@ pub struct osslive_config {
 }
 
 /// A new configuration with the defaults: V4 signing, credentials from the environment
-/// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`), 10 s to connect
-/// and 30 s per request. Free it with `osslive_config_free`. NULL only if out of memory.
+/// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`, else their
+/// `ALIBABA_CLOUD_*` counterparts), 10 s to connect and 30 s per request. Free it with
+/// `osslive_config_free`. NULL only if out of memory.
 #[unsafe(no_mangle)]
 pub extern "C" fn osslive_config_new() -> *mut osslive_config {
     new_handle(|| osslive_config {
@@ -58,7 +59,7 @@ pub unsafe extern "C" fn osslive_config_free(config: *mut osslive_config) {
 }
 
 /// Changes a configuration's builder if `change` succeeds; on failure it is left as it was.
-fn update(
+pub(super) fn update(
     config: *mut osslive_config,
     err: *mut *mut osslive_error,
     change: impl FnOnce(ClientBuilder) -> Result<ClientBuilder, FfiError>,
@@ -133,7 +134,9 @@ pub unsafe extern "C" fn osslive_config_set_credentials(
 }
 
 /// Reads credentials from `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and
-/// `OSS_SESSION_TOKEN` before every request (the default).
+/// `OSS_SESSION_TOKEN` before every request (the default); when `OSS_ACCESS_KEY_ID` is not
+/// set, from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+/// `ALIBABA_CLOUD_SECURITY_TOKEN`.
 ///
 /// # Safety
 /// `config` is NULL or a live configuration.
@@ -273,20 +276,21 @@ pub const OSSLIVE_LOG_TRACE: c_int = 5;
 pub type osslive_log_callback =
     Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, message: *const c_char)>;
 
-/// The user data pointer handed back to a log callback; the caller promises the
-/// callback may be called from any thread with it.
+/// The user data pointer handed back to a log or credentials callback; the caller
+/// promises the callback may be called from any thread with it.
 #[derive(Clone, Copy)]
-struct UserData(*mut c_void);
-// SAFETY: osslive_config_set_log_callback documents that the callback and its user data
-// must be usable from any thread.
+pub(super) struct UserData(pub(super) *mut c_void);
+// SAFETY: osslive_config_set_log_callback and osslive_config_set_credentials_callback
+// document that the callback and its user data must be usable from any thread.
 unsafe impl Send for UserData {}
 // SAFETY: as above.
 unsafe impl Sync for UserData {}
 
-/// Sends the client's log lines (requests, retries, backoffs, clock corrections; never
-/// a secret) to `callback` with `user_data`, for levels up to `max_level`
-/// (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The callback may be
-/// called from any thread using the client, and must not call back into the same client.
+/// Sends the client's log lines (requests, retries, backoffs, clock corrections,
+/// credentials refreshes; never a secret) to `callback` with `user_data`, for levels up to
+/// `max_level` (`OSSLIVE_LOG_*`). Off by default; a NULL `callback` turns it off. The
+/// callback may be called from any thread using the client, and must not call back into
+/// the same client.
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with

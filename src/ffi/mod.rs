@@ -35,6 +35,7 @@
 // codes below.
 mod boundary;
 pub mod config;
+pub mod credentials;
 
 pub mod client;
 pub mod error;
@@ -66,7 +67,8 @@ pub const OSSLIVE_OK: c_int = 0;
 pub const OSSLIVE_ERR_INVALID_ARGUMENT: c_int = -1;
 /// The client configuration cannot work (for example V4 signing without a region).
 pub const OSSLIVE_ERR_CONFIG: c_int = -2;
-/// Credentials could not be had (for example OSS_ACCESS_KEY_ID is not set).
+/// Credentials could not be had (for example OSS_ACCESS_KEY_ID is not set, or a
+/// credentials callback failed with no valid credentials left).
 pub const OSSLIVE_ERR_CREDENTIALS: c_int = -3;
 /// OSS answered with an error: see the HTTP status, code and EC of the `osslive_error`.
 pub const OSSLIVE_ERR_SERVICE: c_int = -4;
