@@ -116,9 +116,10 @@ impl EcsRamRoleCredentials {
     }
 
     /// `GET path` with the session token, then without it when that fails and IMDSv1 is
-    /// allowed; the body of a 200 answer.
+    /// allowed; the answer when it is 200.
     fn get(&self, path: &str, token: Option<&str>) -> Result<Answer, String> {
         let url = self.url(path);
+        // What went wrong, after the URL in the error.
         let attempt = |token: Option<&str>| {
             let headers: Vec<(&str, &str)> = token
                 .map(|t| ("X-aliyun-ecs-metadata-token", t))
@@ -126,17 +127,18 @@ impl EcsRamRoleCredentials {
                 .collect();
             match self.http.send("GET", &url, &headers) {
                 Ok(a) if a.status == 200 => Ok(a),
-                Ok(a) => Err(format!(
-                    "GET {} answered HTTP {}",
-                    shown_url(&url),
-                    a.status
-                )),
-                Err(e) => Err(format!("GET {}: {e}", shown_url(&url))),
+                Ok(a) => Err(format!("answered HTTP {}", a.status)),
+                Err(e) => Err(format!("failed: {e}")),
             }
         };
+        let shown = shown_url(&url);
         match attempt(token) {
-            Err(_) if token.is_some() && !self.imds_v1_disabled => attempt(None),
-            result => result,
+            Err(first) if token.is_some() && !self.imds_v1_disabled => {
+                attempt(None).map_err(|second| {
+                    format!("GET {shown} {first} (and without a session token, {second})")
+                })
+            }
+            result => result.map_err(|why| format!("GET {shown} {why}")),
         }
     }
 

@@ -4,18 +4,18 @@
 //! `alibabacloud-credentials` libraries try them (where those differ, osslive follows
 //! `credentials-go`; each source says what it follows).
 //!
-//! - [`EnvironmentCredentials`]: `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`,
+//! - [`EnvironmentCredentials`] reads `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`,
 //!   `OSS_SESSION_TOKEN`; else `ALIBABA_CLOUD_ACCESS_KEY_ID`,
 //!   `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`.
-//! - [`CliProfileCredentials`]: `~/.aliyun/config.json` (or `ALIBABA_CLOUD_CONFIG_FILE`),
+//! - [`CliProfileCredentials`] reads `~/.aliyun/config.json` (or `ALIBABA_CLOUD_CONFIG_FILE`),
 //!   the profile `ALIBABA_CLOUD_PROFILE` names or the current one.
-//! - [`ProfileCredentials`]: `~/.alibabacloud/credentials` (or
+//! - [`ProfileCredentials`] reads `~/.alibabacloud/credentials` (or
 //!   `ALIBABA_CLOUD_CREDENTIALS_FILE`), the profile `ALIBABA_CLOUD_PROFILE` names or
 //!   `default`.
-//! - [`EcsRamRoleCredentials`]: the ECS metadata service, for the role
+//! - [`EcsRamRoleCredentials`] reads the ECS metadata service, for the role
 //!   `ALIBABA_CLOUD_ECS_METADATA` names or the one attached; `ALIBABA_CLOUD_IMDSV1_DISABLED`,
 //!   `ALIBABA_CLOUD_ECS_METADATA_DISABLED`, and osslive's `OSSLIVE_ECS_METADATA_ENDPOINT`.
-//! - [`UriCredentials`]: `ALIBABA_CLOUD_CREDENTIALS_URI`.
+//! - [`UriCredentials`] reads `ALIBABA_CLOUD_CREDENTIALS_URI`.
 //!
 //! A client keeps the credentials that carry an expiry and refreshes them a margin before
 //! it, from one thread at a time ([`RefreshingCredentials`]). Secrets read from any

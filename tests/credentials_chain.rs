@@ -1,0 +1,245 @@
+//! The default credentials chain against the emulator, step by step: the environment,
+//! the CLI's config.json and the INI file under a temporary HOME (never the machine's
+//! own), the ECS RAM role through the emulator's metadata service, and a credentials URI;
+//! and, when every step fails, an error that says what each found.
+//!
+//! The environment is process-global, so this binary holds exactly one test, which sets
+//! every variable the chain reads and restores them when it ends (even by a panic).
+
+use std::path::Path;
+
+use osslive::credentials::LOOPBACK_ONLY_VAR;
+use osslive::{Client, CredentialsProvider, DefaultCredentialsChain, Error};
+use osslive_emulator::ecs_metadata::EcsMetadataConfig;
+use osslive_emulator::keyring::Credential;
+use osslive_emulator::{Config, Emulator};
+
+const AK: &str = "LTAI5tChainTestKey";
+const SK: &str = "ChainTestSecret0123456789abcdefgh";
+const CLI_ID: &str = "LTAI5tChainCliKey";
+const CLI_SK: &str = "ChainCliSecret0123456789abcdefghi";
+const INI_ID: &str = "LTAI5tChainIniKey";
+const INI_SK: &str = "ChainIniSecret0123456789abcdefghi";
+
+/// Every variable the chain reads.
+const VARS: &[&str] = &[
+    "HOME",
+    "USERPROFILE",
+    "OSS_ACCESS_KEY_ID",
+    "OSS_ACCESS_KEY_SECRET",
+    "OSS_SESSION_TOKEN",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_PROFILE",
+    "ALIBABA_CLOUD_CONFIG_FILE",
+    "ALIBABA_CLOUD_CREDENTIALS_FILE",
+    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+    "ALIBABA_CLOUD_ECS_METADATA",
+    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+    "ALIBABA_CLOUD_IMDSV1_DISABLED",
+    "ALIBABA_CLOUD_CREDENTIALS_URI",
+    "OSSLIVE_ECS_METADATA_ENDPOINT",
+];
+
+/// Puts the variables back as they were.
+struct Restore(Vec<(&'static str, Option<std::ffi::OsString>)>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        for (name, value) in &self.0 {
+            set(name, value.as_deref().and_then(|v| v.to_str()));
+        }
+    }
+}
+
+fn set(name: &str, value: Option<&str>) {
+    // SAFETY: this binary runs only this test, and no other thread of the process (the
+    // emulator's included) reads the environment.
+    match value {
+        Some(v) => unsafe { std::env::set_var(name, v) },
+        None => unsafe { std::env::remove_var(name) },
+    }
+}
+
+/// One ListLiveChannel call through a client of `emulator` using a new default chain.
+fn list_with_chain(emulator: &Emulator) -> Result<(), Error> {
+    list_with(emulator, DefaultCredentialsChain::new())
+}
+
+fn list_with(
+    emulator: &Emulator,
+    provider: impl CredentialsProvider + 'static,
+) -> Result<(), Error> {
+    let client = Client::builder()
+        .endpoint(emulator.endpoint())
+        .region("cn-hangzhou")
+        .credentials_provider(provider)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    client
+        .bucket("chain-bucket")?
+        .list_live_channel(&Default::default())
+        .map(drop)
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn the_default_chain_tries_each_source_in_order() {
+    assert_eq!(
+        std::env::var(LOOPBACK_ONLY_VAR).as_deref(),
+        Ok("1"),
+        "run with cargo"
+    );
+    let _restore = Restore(VARS.iter().map(|v| (*v, std::env::var_os(v))).collect());
+    for var in VARS {
+        set(var, None);
+    }
+    let home = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("credentials-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    set("HOME", home.to_str());
+    set("USERPROFILE", home.to_str());
+
+    let emulator = Emulator::start(
+        Config::new(AK, SK)
+            .credential(Credential::new(CLI_ID, CLI_SK))
+            .credential(Credential::new(INI_ID, INI_SK))
+            .ecs_metadata(EcsMetadataConfig::new("chain-role").require_token(true)),
+    )
+    .unwrap();
+    let metadata = emulator.ecs_metadata_endpoint().unwrap();
+
+    // Nothing anywhere, the metadata service switched off: every step says why.
+    set("ALIBABA_CLOUD_ECS_METADATA_DISABLED", Some("TRUE"));
+    let err = list_with_chain(&emulator).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    let aliyun = home.join(".aliyun").join("config.json");
+    let alibabacloud = home.join(".alibabacloud").join("credentials");
+    for part in [
+        "credentials: no step of the default credentials chain gave credentials (".to_owned(),
+        "environment: neither OSS_ACCESS_KEY_ID nor ALIBABA_CLOUD_ACCESS_KEY_ID is set; "
+            .to_owned(),
+        format!(
+            "Alibaba Cloud CLI profile: cannot read {}: ",
+            aliyun.display()
+        ),
+        format!("credentials file: cannot read {}: ", alibabacloud.display()),
+        "ECS RAM role: switched off by ALIBABA_CLOUD_ECS_METADATA_DISABLED=true; ".to_owned(),
+        "credentials URI: ALIBABA_CLOUD_CREDENTIALS_URI is not set)".to_owned(),
+    ] {
+        assert!(text.contains(&part), "{part:?} not in {text}");
+    }
+
+    // 1. The environment, first of all.
+    set("ALIBABA_CLOUD_ACCESS_KEY_ID", Some(AK));
+    set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", Some(SK));
+    list_with_chain(&emulator).unwrap();
+    // A chain keeps the step that worked: with the variables gone it does not move on.
+    let chain = DefaultCredentialsChain::new();
+    assert_eq!(chain.credentials().unwrap().access_key_id(), AK);
+    set("ALIBABA_CLOUD_ACCESS_KEY_ID", None);
+    set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", None);
+    let err = chain.credentials().unwrap_err().to_string();
+    assert!(err.contains("neither OSS_ACCESS_KEY_ID"), "{err}");
+
+    // 2. The CLI's config.json in HOME, its current profile or ALIBABA_CLOUD_PROFILE's.
+    write(
+        &aliyun,
+        &format!(
+            r#"{{"current": "main", "profiles": [
+              {{"name": "main", "mode": "AK", "access_key_id": "{CLI_ID}", "access_key_secret": {CLI_SK:?}}},
+              {{"name": "other", "mode": "AK", "access_key_id": "{AK}", "access_key_secret": {SK:?}}}]}}"#
+        ),
+    );
+    let chain = DefaultCredentialsChain::new();
+    assert_eq!(chain.credentials().unwrap().access_key_id(), CLI_ID);
+    list_with(&emulator, chain).unwrap();
+    set("ALIBABA_CLOUD_PROFILE", Some("other"));
+    assert_eq!(
+        DefaultCredentialsChain::new()
+            .credentials()
+            .unwrap()
+            .access_key_id(),
+        AK
+    );
+    set("ALIBABA_CLOUD_PROFILE", None);
+
+    // 3. The INI file, when the CLI's is switched off (or absent).
+    write(
+        &alibabacloud,
+        &format!(
+            "[default]\ntype = access_key\naccess_key_id = {INI_ID}\naccess_key_secret = {INI_SK}\n"
+        ),
+    );
+    set("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", Some("true"));
+    let chain = DefaultCredentialsChain::new();
+    assert_eq!(chain.credentials().unwrap().access_key_id(), INI_ID);
+    list_with(&emulator, chain).unwrap();
+    let custom = home.join("elsewhere.ini");
+    write(
+        &custom,
+        &format!("[default]\ntype = access_key\naccess_key_id = {AK}\naccess_key_secret = {SK}\n"),
+    );
+    set("ALIBABA_CLOUD_CREDENTIALS_FILE", custom.to_str());
+    assert_eq!(
+        DefaultCredentialsChain::new()
+            .credentials()
+            .unwrap()
+            .access_key_id(),
+        AK
+    );
+    set("ALIBABA_CLOUD_CREDENTIALS_FILE", None);
+    std::fs::remove_file(&alibabacloud).unwrap();
+
+    // 4. The ECS RAM role: the emulator's metadata service, IMDSv2 only.
+    set("ALIBABA_CLOUD_ECS_METADATA_DISABLED", None);
+    set("OSSLIVE_ECS_METADATA_ENDPOINT", Some(&metadata));
+    let chain = DefaultCredentialsChain::new();
+    let creds = chain.credentials().unwrap();
+    assert!(creds.access_key_id().starts_with("STS.") && creds.expiration().is_some());
+    list_with(&emulator, chain).unwrap();
+    // Or given to the chain itself.
+    set("OSSLIVE_ECS_METADATA_ENDPOINT", None);
+    list_with(
+        &emulator,
+        DefaultCredentialsChain::new().ecs_metadata_endpoint(&metadata),
+    )
+    .unwrap();
+
+    // 5. A credentials URI, after the metadata service (here, off).
+    set("ALIBABA_CLOUD_ECS_METADATA_DISABLED", Some("true"));
+    set(
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        Some(&format!(
+            "{metadata}/latest/meta-data/ram/security-credentials/chain-role"
+        )),
+    );
+    // The metadata service wants a session token that a URI request does not carry.
+    let err = list_with_chain(&emulator).unwrap_err().to_string();
+    assert!(
+        err.contains("credentials URI: GET ") && err.contains("answered HTTP 401"),
+        "{err}"
+    );
+    drop(emulator);
+    let open =
+        Emulator::start(Config::new(AK, SK).ecs_metadata(EcsMetadataConfig::new("uri-role")))
+            .unwrap();
+    let uri_endpoint = open.ecs_metadata_endpoint().unwrap();
+    set(
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        Some(&format!(
+            "{uri_endpoint}/latest/meta-data/ram/security-credentials/uri-role"
+        )),
+    );
+    list_with_chain(&open).unwrap();
+
+    let _ = std::fs::remove_dir_all(&home);
+}
