@@ -2,7 +2,8 @@
 //! just built, run against an in-process emulator: linked statically, linked to the
 //! shared library, under valgrind, and built with ASan + UBSan. Each must print the
 //! right things, exit with the right code, and leave no sanitizer or valgrind finding.
-//! The Makefile also builds the test program `hostile_input` from `tests/c/hostile/`.
+//! The Makefile also builds the test programs `hostile_input` from `tests/c/hostile/` and
+//! `credentials_rotation` from `tests/c/rotation/`.
 //!
 //! Needs `make`, a C compiler, a C++ compiler and `valgrind` (Debian/Ubuntu:
 //! `apt-get install make gcc g++ valgrind`); without them the tests fail, never skip.
@@ -14,6 +15,7 @@ mod build;
 mod env;
 mod run;
 
+mod credentials;
 mod errors;
 mod faults;
 mod hostile;
