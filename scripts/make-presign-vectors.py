@@ -3,7 +3,7 @@
 SDK's Bucket.sign_url, V1 (ProviderAuth) and V4 (ProviderAuthV4), with and without an STS
 token, under a fixed clock and fixed test keys.
 
-tests/signing_vectors.rs and the unit tests of src/bucket.rs check osslive against the
+tests/signing_vectors.rs and the unit tests of src/presign_url.rs check osslive against the
 file byte for byte. Run it with the pinned oss2 (tests/conformance/requirements.txt):
 
     python3 -m venv .venv && .venv/bin/pip install -q -r tests/conformance/requirements.txt

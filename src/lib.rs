@@ -41,6 +41,7 @@ pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod models;
+mod presign_url;
 mod retry;
 mod settings;
 pub mod signing;
