@@ -287,6 +287,69 @@ pub(crate) fn playlist_parameter(s: &str) -> Result<(), InvalidInput> {
     })
 }
 
+/// The longest validity of a presigned URL, in seconds: 7 days. It is OSS's limit for
+/// `x-oss-expires` (V4); osslive applies it to V1's `Expires` too, so that switching the
+/// signature version never changes which validity a caller may ask for, and so that a
+/// bearer URL handed to a player cannot outlive a week.
+pub const MAX_PRESIGN_SECONDS: u64 = 7 * 24 * 3600;
+
+/// `Key` of an object to presign: 1–1023 bytes of UTF-8, not starting with `/` or `\`,
+/// OSS's object-naming rules.
+pub fn object_key(key: &str) -> Result<(), InvalidInput> {
+    let field = "Key";
+    if key.is_empty() {
+        return fail(field, EMPTY);
+    }
+    max_bytes(field, key, 1023)?;
+    if key.starts_with('/') || key.starts_with('\\') {
+        return fail(
+            field,
+            format!("{} must not start with '/' or '\\'", shown(key)),
+        );
+    }
+    Ok(())
+}
+
+/// `x-oss-process`: `TYPE/…` with a lower-case `TYPE` (`hls/sign`, `image/resize,w_100`,
+/// `style/NAME`), the form of every process OSS documents.
+pub fn process(value: &str) -> Result<(), InvalidInput> {
+    let well_formed = value.split_once('/').is_some_and(|(kind, rest)| {
+        !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase()) && !rest.is_empty()
+    });
+    if well_formed {
+        Ok(())
+    } else {
+        fail(
+            "x-oss-process",
+            format!(
+                "must be of the form TYPE/ACTION, like hls/sign (got {})",
+                shown(value)
+            ),
+        )
+    }
+}
+
+/// The validity of a presigned URL, in whole seconds from now: 1 to
+/// [`MAX_PRESIGN_SECONDS`]. `field` is the parameter that carries it (`Expires` or
+/// `x-oss-expires`).
+pub(crate) fn presign_seconds(field: &'static str, seconds: u64) -> Result<(), InvalidInput> {
+    if seconds == 0 {
+        return fail(
+            field,
+            "the validity must be at least 1 s: the URL would be refused at once",
+        );
+    }
+    if seconds > MAX_PRESIGN_SECONDS {
+        return fail(
+            field,
+            format!(
+                "the validity is {seconds} s, at most {MAX_PRESIGN_SECONDS} s (7 days) allowed"
+            ),
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
