@@ -5,6 +5,23 @@
 
 use crate::xml::escape_text;
 
+/// Longest stretch of a client's value an error echoes, in bytes: values can be megabytes
+/// (a 1 MB `Description`), and clients read only the first few kilobytes of an error.
+pub const MAX_ECHO_BYTES: usize = 256;
+
+/// `value` as an error echoes it: whole when at most [`MAX_ECHO_BYTES`] bytes, else its
+/// first [`MAX_ECHO_BYTES`] bytes (cut at a character boundary) followed by `...`.
+pub fn excerpt(value: &str) -> String {
+    if value.len() <= MAX_ECHO_BYTES {
+        return value.to_owned();
+    }
+    let mut end = MAX_ECHO_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &value[..end])
+}
+
 /// Every `EC` the emulator sends, in one place so they can be audited against OSS.
 ///
 /// Values with a source name it (the spec's §1.10/§1.9 or OSS's per-EC help pages
@@ -162,6 +179,11 @@ impl OssError {
         self
     }
 
+    /// Adds an extra element echoing a value the client sent, cut to an [`excerpt`].
+    pub fn with_value(self, element: &'static str, value: &str) -> Self {
+        self.with_detail(element, excerpt(value))
+    }
+
     /// 404 `NoSuchLiveChannel`: Get/Stat/History/Delete/status/VOD on a channel that does not exist.
     pub fn no_such_live_channel(name: &str) -> Self {
         OssError::new(
@@ -170,7 +192,7 @@ impl OssError {
             ec::NO_SUCH_LIVE_CHANNEL,
             "The specified live channel does not exist.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 404 `NoSuchBucket`, naming the bucket as OSS does.
@@ -181,7 +203,7 @@ impl OssError {
             ec::NO_SUCH_BUCKET,
             "The specified bucket does not exist.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidBucketName`.
@@ -192,7 +214,7 @@ impl OssError {
             ec::INVALID_BUCKET_NAME,
             "The specified bucket is not valid.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidArgument` about one argument, echoing its name and value like OSS.
@@ -204,7 +226,7 @@ impl OssError {
     ) -> Self {
         OssError::new(400, "InvalidArgument", ec, message)
             .with_detail("ArgumentName", name)
-            .with_detail("ArgumentValue", value)
+            .with_value("ArgumentValue", value)
     }
 
     /// 400 `InvalidArgument` where the value is not worth echoing (an unparsable header, say).
@@ -233,7 +255,7 @@ impl OssError {
             ec::CHANNEL_STILL_LIVE,
             "The live channel is still live.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 409 `LiveChannelDisabled`: a push to a disabled channel.
@@ -244,7 +266,7 @@ impl OssError {
             ec::LIVE_CHANNEL_DISABLED,
             "The live channel is disabled.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 403 `AccessDenied`.
@@ -260,7 +282,7 @@ impl OssError {
             ec::INVALID_ACCESS_KEY_ID,
             "The OSS Access Key Id you provided does not exist in our records.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
+        .with_value("OSSAccessKeyId", access_key_id)
     }
 
     /// 403 `SignatureDoesNotMatch`, with the diagnostics OSS returns so a client author can
@@ -277,8 +299,8 @@ impl OssError {
             "The request signature we calculated does not match the signature you provided. \
              Check your key and signing method.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
-        .with_detail("SignatureProvided", signature_provided)
+        .with_value("OSSAccessKeyId", access_key_id)
+        .with_value("SignatureProvided", signature_provided)
         .with_detail("StringToSign", string_to_sign)
         .with_detail("StringToSignBytes", string_to_sign_bytes(string_to_sign))
     }
@@ -291,7 +313,7 @@ impl OssError {
             ec::REQUEST_TIME_TOO_SKEWED,
             "The difference between the request time and the current time is too large.",
         )
-        .with_detail("RequestTime", request_time)
+        .with_value("RequestTime", request_time)
         .with_detail("ServerTime", server_time)
     }
 
@@ -366,7 +388,7 @@ impl OssError {
             ec::NO_SUCH_KEY,
             "The specified key does not exist.",
         )
-        .with_detail("Key", key)
+        .with_value("Key", key)
     }
 
     /// The `Error` document OSS sends as the body of an error response.
