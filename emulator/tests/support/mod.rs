@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod hostile;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
