@@ -600,15 +600,6 @@ impl App {
                     None => 1,
                     Some(_) => number("count")?.clamp(0, MAX_ADMIN_FRAGMENTS),
                 };
-                let held = self.store.fragment_count(bucket, channel)?;
-                if held as i64 + count > MAX_ADMIN_FRAGMENTS {
-                    return Err(OssError::invalid_argument_message(
-                        "count",
-                        format!(
-                            "the channel holds {held} fragments; with {count} more it would hold over {MAX_ADMIN_FRAGMENTS}."
-                        ),
-                    ));
-                }
                 let out_of_range = || {
                     OssError::invalid_argument_message(
                         "start",
@@ -628,6 +619,15 @@ impl App {
                     .filter(|last| *last <= MAX_MS)
                     .ok_or_else(out_of_range)?;
                 debug_assert!(last_ms >= start_ms);
+                let held = self.store.fragment_count(bucket, channel)?;
+                if held as i64 + count > MAX_ADMIN_FRAGMENTS {
+                    return Err(OssError::invalid_argument_message(
+                        "count",
+                        format!(
+                            "the channel holds {held} fragments; with {count} more it would hold over {MAX_ADMIN_FRAGMENTS}."
+                        ),
+                    ));
+                }
                 let fragments = (0..count)
                     .map(|i| {
                         let at_ms = start_ms + i * step_ms;
