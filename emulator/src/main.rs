@@ -37,9 +37,9 @@ OPTIONS:
     -V, --version              print the version
 
 LIMITS (TIME is 250ms, 10s or seconds; see 'Limits' in emulator/README.md):
-    --max-connections N        connections open at once [default: 1024]; when all are
-                               taken, a new one takes the slot of the longest idle or
-                               waiting one (only requests being handled and publishers
+    --max-connections N        connections open at once [1024]; when all are taken, a
+                               new one takes the slot of the one longest idle or waiting
+                               on its client (only requests being handled and publishers
                                keep theirs), else an HTTP client gets 503
     --idle-timeout TIME        wait for a connection's first byte or next request [60s]
     --read-timeout TIME        a whole request, once its first byte came [30s]

@@ -19,11 +19,11 @@ pub struct Limits {
     /// at a time cannot hold a thread indefinitely.
     pub read_timeout: Duration,
     /// Most connections open at once, default 1024. When all are taken, a new connection
-    /// takes the slot of the one idle the longest, else of the one waiting the longest on
-    /// its client (a request still arriving, an answer not read yet, an RTMP client that
-    /// has not published); only connections whose request is being handled, and
-    /// publishers, keep theirs. When every one is busy, an HTTP client is answered
-    /// `503 ServiceUnavailable` and the connection closed.
+    /// takes the slot of the one that has gone longest without progress: idle (waiting for
+    /// its first byte or next request) or waiting on its client (a request still arriving,
+    /// an answer not read yet, an RTMP client that has not published). Only connections
+    /// whose request is being handled, and publishers, keep theirs. When every one is
+    /// busy, an HTTP client is answered `503 ServiceUnavailable` and the connection closed.
     pub max_connections: usize,
 }
 

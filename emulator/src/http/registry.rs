@@ -5,8 +5,8 @@
 //! next request), *waiting* on its client (a request or TLS handshake still arriving, an
 //! answer being written, an RTMP client that has not published yet) or *busy* (its
 //! request being handled, or a publisher pushing). When every slot is taken, a new
-//! connection takes the slot of the connection that has been idle the longest, else of
-//! the one that has waited on its client the longest: that connection is shut down. Only
+//! connection takes the slot of the idle or waiting connection that entered its phase the
+//! longest ago (the one longest without progress): that connection is shut down. Only
 //! busy connections keep their slot, so clients that connect and then say nothing, or
 //! trickle a byte at a time, cannot lock anybody out; they are bounded by their own
 //! timeouts too. With every slot busy, the server answers `503` (see `overload`).
@@ -88,9 +88,8 @@ impl Registry {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Registers a new connection. At the limit, the slot of the connection idle the
-    /// longest (else waiting on its client the longest) is taken; `None` when every
-    /// connection is busy.
+    /// Registers a new connection. At the limit, the slot of the idle or waiting
+    /// connection longest in its phase is taken; `None` when every connection is busy.
     pub(super) fn register(
         self: &Arc<Self>,
         stream: &TcpStream,
@@ -122,8 +121,8 @@ impl Registry {
         })
     }
 
-    /// Shuts down the connection idle the longest, else the one waiting the longest; false
-    /// if every connection is busy (or cannot be shut down).
+    /// Shuts down the idle or waiting connection longest in its phase; false if every
+    /// connection is busy (or cannot be shut down).
     fn evict_one(conns: &mut Conns) -> bool {
         loop {
             let victim = conns
@@ -132,10 +131,8 @@ impl Registry {
                 .filter(|(_, e)| e.stream.is_some())
                 .filter_map(|(&id, e)| {
                     let phase = e.phase.phase.load(Ordering::SeqCst);
-                    (phase == IDLE || phase == WAITING).then(|| {
-                        let since = e.phase.since_ms.load(Ordering::SeqCst);
-                        ((phase != IDLE, since), id, phase)
-                    })
+                    (phase == IDLE || phase == WAITING)
+                        .then(|| (e.phase.since_ms.load(Ordering::SeqCst), id, phase))
                 })
                 .min();
             let Some((_, id, phase)) = victim else {
