@@ -54,7 +54,8 @@ LIMITS (TIME is 250ms, 10s or seconds; see 'Limits' in emulator/README.md):
 
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
 --tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
-OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
+OPERATION` (never a secret), each failed TLS handshake as a line starting with `TLS`,
+and each RTMP connection closed for breaking a limit as `rtmp PEER: closed: REASON`.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
