@@ -453,6 +453,22 @@ mod tests {
     }
 
     #[test]
+    fn echoed_values_are_short_and_always_xml() {
+        // Issue 14: a 1 MB value made a 1 MB error; a NUL made it unreadable.
+        let long = format!("{}{}", "d".repeat(255), "频".repeat(400_000));
+        let e = OssError::invalid_argument("Description", &long, "too long", ec::DESCRIPTION);
+        assert_eq!(e.details[1].1, format!("{}...", "d".repeat(255)));
+        assert_eq!(excerpt(&"x".repeat(256)), "x".repeat(256));
+        let xml = OssError::no_such_live_channel("a\u{0}b\u{fffe}\tc").to_xml("r", "h");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let name = doc
+            .descendants()
+            .find(|n| n.has_tag_name("LiveChannel"))
+            .unwrap();
+        assert_eq!(name.text(), Some("a\u{fffd}b\u{fffd}\tc"));
+    }
+
+    #[test]
     fn signature_mismatch_details_match_oss() {
         let e = OssError::signature_does_not_match(
             "PUT\n\n\nTue, 23 May 2023 15:24:55 GMT\n/bucket/?acl",
