@@ -169,6 +169,12 @@
 #define OSSLIVE_LIVE_DISABLED 2
 
 /**
+ * The longest validity of a presigned URL, in seconds: 7 days, OSS's limit for V4,
+ * applied to V1 too.
+ */
+#define OSSLIVE_PRESIGN_MAX_SECONDS 604800
+
+/**
  * The configuration of a channel to create, filled with `osslive_channel_config_set_*`
  * and passed to `osslive_create_live_channel`. Use it from one thread at a time; it can
  * create any number of channels.
@@ -231,6 +237,13 @@ typedef struct osslive_create_result osslive_create_result;
  * free it with `osslive_error_free`. Its strings live as long as it does.
  */
 typedef struct osslive_error osslive_error;
+
+/**
+ * A presigned URL from `osslive_sign_play_url` or `osslive_presign_get`. Anyone holding
+ * it can make its request until it expires: do not log it. Free it with
+ * `osslive_presigned_url_free`.
+ */
+typedef struct osslive_presigned_url osslive_presigned_url;
 
 /**
  * A signed RTMP push URL from `osslive_sign_rtmp_url`, whole and split the way encoders
@@ -1399,6 +1412,103 @@ int64_t osslive_rtmp_url_expires(const osslive_rtmp_url *url);
  * `url` is NULL or an RTMP URL from this library, not freed before.
  */
 void osslive_rtmp_url_free(osslive_rtmp_url *url);
+
+/**
+ * Presigns a GET of the playlist `CHANNEL/PLAYLIST` with `x-oss-process=hls/sign`, valid
+ * for `seconds` (1 to `OSSLIVE_PRESIGN_MAX_SECONDS`) from now on OSS's clock: the one URL
+ * a player needs to play a channel of a private bucket, since OSS then signs every segment
+ * URI of the playlist the same way. `playlist_name` (NULL or `""`: `playlist.m3u8`) is the
+ * channel's live playlist or a VOD playlist. The URL follows the client's signature
+ * version and addressing style and carries the STS token, if any. Nothing is sent;
+ * credentials are read as for a request. On success `*url_out` receives the URL, to free
+ * with `osslive_presigned_url_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_sign_play_url(const osslive_client *client,
+                          const char *bucket,
+                          const char *channel,
+                          const char *playlist_name,
+                          int64_t seconds,
+                          osslive_presigned_url **url_out,
+                          osslive_error **err);
+
+/**
+ * As `osslive_sign_play_url`, valid until `expires_unix` (Unix seconds, in the future and
+ * at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_sign_play_url_until(const osslive_client *client,
+                                const char *bucket,
+                                const char *channel,
+                                const char *playlist_name,
+                                int64_t expires_unix,
+                                osslive_presigned_url **url_out,
+                                osslive_error **err);
+
+/**
+ * Presigns a GET of the object `key` (a VOD playlist, a segment, a snapshot), valid for
+ * `seconds` (1 to `OSSLIVE_PRESIGN_MAX_SECONDS`) from now. `process` (NULL or `""` for
+ * none) adds `x-oss-process`, such as `"hls/sign"` for a playlist. Otherwise as
+ * `osslive_sign_play_url`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_presign_get(const osslive_client *client,
+                        const char *bucket,
+                        const char *key,
+                        int64_t seconds,
+                        const char *process,
+                        osslive_presigned_url **url_out,
+                        osslive_error **err);
+
+/**
+ * As `osslive_presign_get`, valid until `expires_unix` (Unix seconds, in the future and
+ * at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
+ * NULL or writable; `err` is NULL or writable.
+ */
+int osslive_presign_get_until(const osslive_client *client,
+                              const char *bucket,
+                              const char *key,
+                              int64_t expires_unix,
+                              const char *process,
+                              osslive_presigned_url **url_out,
+                              osslive_error **err);
+
+/**
+ * The whole URL, `http(s)://…/KEY?…` with the signature in the query, for a player
+ * (ffplay, VLC, hls.js). NULL only for a NULL `url`. Owned by `url`.
+ *
+ * # Safety
+ * `url` is NULL or a live `osslive_presigned_url` from this library.
+ */
+const char *osslive_presigned_url_url(const osslive_presigned_url *url);
+
+/**
+ * When OSS stops accepting the URL, in Unix seconds; 0 for a NULL `url`.
+ *
+ * # Safety
+ * `url` is NULL or a live `osslive_presigned_url` from this library.
+ */
+int64_t osslive_presigned_url_expires(const osslive_presigned_url *url);
+
+/**
+ * Frees a presigned URL; NULL is fine.
+ *
+ * # Safety
+ * `url` is NULL or a presigned URL from this library, not freed before.
+ */
+void osslive_presigned_url_free(osslive_presigned_url *url);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -35,6 +35,11 @@ impl Bucket {
         &self.name
     }
 
+    /// The client's transport, for the operations kept in modules of their own.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The path every operation takes: sends the request, reads the 2xx answer into the
     /// result model (a body that is not the expected document is an invalid response
     /// keeping the status and request id) and sets the request id on it.

@@ -231,6 +231,28 @@ fn a_skewed_clock_is_corrected_once_and_used_for_rtmp_expiry() {
         region: "cn-hangzhou".into(),
     };
     osslive_emulator::rtmp_auth::check_push_url(&push.url, &authority, server_now).unwrap();
+
+    // So is a presigned play URL: its x-oss-date is OSS's time, and its expiry too.
+    let play = client
+        .bucket(BUCKET)
+        .unwrap()
+        .sign_play_url("c", None, Duration::from_secs(60))
+        .unwrap();
+    let until = play.expires.duration_since(server_now).unwrap();
+    assert!(
+        until > Duration::from_secs(50) && until <= Duration::from_secs(61),
+        "{until:?}"
+    );
+    let date = play
+        .url
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("x-oss-date="))
+        .and_then(osslive::time::parse_v4_datetime)
+        .expect("an x-oss-date parameter");
+    let off = date
+        .duration_since(server_now)
+        .unwrap_or_else(|e| e.duration());
+    assert!(off < Duration::from_secs(5), "{off:?} from OSS's clock");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use osslive::{
     Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveChannelTarget,
     LiveStatus, SignedRtmpUrl,
 };
+use osslive_emulator::acl::BucketAcl;
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tTestAccessKeyId";
@@ -204,8 +205,14 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
 // The emulator and osslive.
 // ---------------------------------------------------------------------------------------
 
+/// The bucket is public-read: the players here read it without signing.
 fn emulator() -> Emulator {
-    Emulator::start(Config::new(AK, SK).region(REGION)).expect("start the emulator")
+    Emulator::start(
+        Config::new(AK, SK)
+            .region(REGION)
+            .bucket_acl(BUCKET, BucketAcl::PublicRead),
+    )
+    .expect("start the emulator")
 }
 
 fn bucket(e: &Emulator) -> Bucket {

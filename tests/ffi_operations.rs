@@ -33,6 +33,7 @@ use osslive::{
     Bucket, ChannelStatus, Client, Credentials, Error, ListOptions, LiveChannelConfiguration,
     LiveStatus,
 };
+use osslive_emulator::acl::BucketAcl;
 use osslive_emulator::auth::{AccessKey, Authority};
 use osslive_emulator::faults::Fault;
 use osslive_emulator::model::{AudioStat, Fragment, LiveSession, VideoStat};
@@ -66,7 +67,9 @@ impl Lab {
     fn new() -> Lab {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
-        let emulator = Emulator::start(Config::new(AK, SK).request_log(move |line| {
+        // The bucket is public-read: `object` reads it without signing, as players do.
+        let config = Config::new(AK, SK).bucket_acl(BUCKET, BucketAcl::PublicRead);
+        let emulator = Emulator::start(config.request_log(move |line| {
             let mut parts = line.split_whitespace();
             let mut next = || parts.next().unwrap_or_default().to_owned();
             let (method, path, status, request_id) = (next(), next(), next(), next());

@@ -5,10 +5,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::access;
+use crate::acl::BucketAcls;
 use crate::auth::Authority;
 use crate::dates::http_date;
-use crate::error::OssError;
+use crate::error::{MAX_ECHO_BYTES, OssError, excerpt};
 use crate::faults::{Fault, Faults};
+use crate::hls_sign;
 use crate::http::{BadRequest, Handler, Request, Response};
 use crate::model::{AudioStat, ChannelStatus, Fragment, LiveSession, VideoStat};
 use crate::percent;
@@ -22,6 +25,17 @@ pub use crate::request_log::RequestLog;
 
 /// The admin clock endpoint refuses offsets beyond a century.
 const MAX_CLOCK_OFFSET_SECS: u64 = 100 * 366 * 86_400;
+/// The admin fragments endpoint adds at most this many fragments per request, and none to
+/// a channel that would then hold more (each costs memory until the channel is deleted).
+const MAX_ADMIN_FRAGMENTS: i64 = 100_000;
+/// The admin faults endpoint queues at most this many distinct faults (repeats of the last
+/// one only raise its count).
+const MAX_QUEUED_FAULTS: usize = 1000;
+
+/// A client's value quoted in an error message: Rust-escaped and cut to an [`excerpt`].
+fn quoted(value: &str) -> String {
+    format!("{:?}", excerpt(value))
+}
 
 /// The emulator's clock: the system clock shifted by an adjustable offset, so that tests
 /// can put the server out of step with its clients.
@@ -57,6 +71,8 @@ pub struct App {
     pub store: Store,
     /// Accepted keys, tokens and the region.
     pub authority: Authority,
+    /// Which buckets serve anonymous object reads.
+    pub bucket_acls: BucketAcls,
     /// Faults queued for the next requests.
     pub faults: Faults,
     /// The server clock.
@@ -95,6 +111,14 @@ impl UrlBase {
             UrlBase::PathStyle { host } => format!("http://{host}/{bucket}/{channel}/{playlist}"),
         }
     }
+
+    /// How object paths start on this host: `/bucket/` path-style, `/` virtual-hosted.
+    fn object_path_prefix(&self, bucket: &str) -> String {
+        match self {
+            UrlBase::VirtualHosted { .. } => "/".to_owned(),
+            UrlBase::PathStyle { .. } => format!("/{bucket}/"),
+        }
+    }
 }
 
 /// The query of a request, decoded, in arrival order.
@@ -109,7 +133,8 @@ impl Query {
                 match (percent::decode(k, true), percent::decode(v, true)) {
                     (Some(k), Some(v)) => Ok((k, v)),
                     _ => Err(OssError::invalid_request(format!(
-                        "the query parameter {pair:?} is not valid percent-encoded UTF-8"
+                        "the query parameter {} is not valid percent-encoded UTF-8",
+                        quoted(pair)
                     ))),
                 }
             })
@@ -159,7 +184,7 @@ fn operation(method: &str, key: Option<&str>, query: &Query) -> Result<Operation
             Some(other) => {
                 return Err(OssError::invalid_argument_message(
                     "comp",
-                    format!("comp={other:?} is not stat or history."),
+                    format!("comp={} is not stat or history.", quoted(other)),
                 ));
             }
         },
@@ -181,12 +206,19 @@ impl App {
         App {
             store,
             authority,
+            bucket_acls: BucketAcls::default(),
             faults: Faults::default(),
             clock: Clock::default(),
             log,
             request_counter: AtomicU64::new(0),
             id_prefix: seed,
         }
+    }
+
+    /// Serves anonymous object reads as `acls` says (every bucket is private without).
+    pub fn with_bucket_acls(mut self, acls: BucketAcls) -> App {
+        self.bucket_acls = acls;
+        self
     }
 
     /// A fresh 24-hex-digit id like OSS's, unique within this process.
@@ -237,7 +269,8 @@ impl App {
         let decode = |s: &str| {
             percent::decode(s, false).ok_or_else(|| {
                 OssError::invalid_request(format!(
-                    "the path {s:?} is not valid percent-encoded UTF-8"
+                    "the path {} is not valid percent-encoded UTF-8",
+                    quoted(s)
                 ))
             })
         };
@@ -301,13 +334,15 @@ impl App {
             headers: &header_refs,
         };
         let now = self.clock.now();
-        // Objects are readable without a signature, as in a public-read bucket, so that
-        // players (ffplay, VLC, hls.js) can fetch the playlists and segments. A request
-        // that does carry an Authorization header is still verified.
-        let anonymous_read = op == Operation::GetObject && req.header("authorization").is_none();
-        if !anonymous_read {
-            self.authority.verify(&to_sign, now)?;
-        }
+        // Objects of a public-read bucket are readable without a signature; everything else
+        // needs one, in the Authorization header or in the URL.
+        let caller = access::authorize(
+            &self.authority,
+            self.bucket_acls.get(bucket),
+            &to_sign,
+            op == Operation::GetObject,
+            now,
+        )?;
         // OSS checks a Content-MD5 against the body it received (InvalidDigest), whatever
         // the operation; the signature covers the header, so this comes after it.
         if let Some(claimed) = req.header("content-md5") {
@@ -397,14 +432,27 @@ impl App {
             }
             Operation::GetObject => {
                 let object = self.store.object(bucket, key)?;
+                let body = match query.get("x-oss-process") {
+                    None => object.body,
+                    Some(process) => hls_sign::process(
+                        process,
+                        &caller,
+                        bucket,
+                        key,
+                        object.content_type,
+                        object.body,
+                        &address.url_base.object_path_prefix(bucket),
+                    )?,
+                };
+                // CORS on every object read, so that hls.js in a browser can play.
                 let mut response = Response::new(200)
                     .with_header("Content-Type", object.content_type)
                     .with_header("Access-Control-Allow-Origin", "*");
-                if object.content_type == "application/x-mpegURL" {
+                if object.content_type == hls_sign::PLAYLIST_CONTENT_TYPE {
                     // The live playlist is rewritten with every segment.
                     response = response.with_header("Cache-Control", "no-cache");
                 }
-                response.with_body(object.body)
+                response.with_body(body)
             }
         };
         Ok((op, response))
@@ -469,7 +517,7 @@ impl App {
             text.parse().map_err(|_| {
                 OssError::invalid_argument_message(
                     name,
-                    format!("{name}={text:?} is not an integer."),
+                    format!("{name}={} is not an integer.", quoted(text)),
                 )
             })
         };
@@ -489,9 +537,25 @@ impl App {
             ("GET", "/_emulator/health") => Ok(text("ok\n")),
             ("POST", "/_emulator/faults") => {
                 let spec = arg("fault")?;
+                if spec.len() > MAX_ECHO_BYTES {
+                    return Err(OssError::invalid_argument_message(
+                        "fault",
+                        format!("fault={} is not a fault spec.", quoted(spec)),
+                    ));
+                }
                 let fault: Fault = spec
                     .parse()
                     .map_err(|e: String| OssError::invalid_argument_message("fault", e))?;
+                let queue = self.faults.snapshot();
+                if queue.len() >= MAX_QUEUED_FAULTS && queue.last().map(|(f, _)| f) != Some(&fault)
+                {
+                    return Err(OssError::invalid_argument_message(
+                        "fault",
+                        format!(
+                            "{MAX_QUEUED_FAULTS} faults are queued already; DELETE /_emulator/faults forgets them."
+                        ),
+                    ));
+                }
 
                 let count = match query.get("count") {
                     None => 1,
@@ -569,7 +633,7 @@ impl App {
                     })?;
                 let count = match query.get("count") {
                     None => 1,
-                    Some(_) => number("count")?.clamp(0, 100_000),
+                    Some(_) => number("count")?.clamp(0, MAX_ADMIN_FRAGMENTS),
                 };
                 let out_of_range = || {
                     OssError::invalid_argument_message(
@@ -590,6 +654,15 @@ impl App {
                     .filter(|last| *last <= MAX_MS)
                     .ok_or_else(out_of_range)?;
                 debug_assert!(last_ms >= start_ms);
+                let held = self.store.fragment_count(bucket, channel)?;
+                if held as i64 + count > MAX_ADMIN_FRAGMENTS {
+                    return Err(OssError::invalid_argument_message(
+                        "count",
+                        format!(
+                            "the channel holds {held} fragments; with {count} more it would hold over {MAX_ADMIN_FRAGMENTS}."
+                        ),
+                    ));
+                }
                 let fragments = (0..count)
                     .map(|i| {
                         let at_ms = start_ms + i * step_ms;
@@ -617,8 +690,9 @@ impl App {
                 }
             }
             _ => Err(OssError::method_not_allowed_message(format!(
-                "No admin endpoint {} {path}.",
-                req.method
+                "No admin endpoint {} {}.",
+                req.method,
+                excerpt(path)
             ))),
         }
     }
@@ -672,6 +746,19 @@ impl Handler for App {
                 req.method, path, response.status, request_id, label
             )
         });
+        self.finish(response, &request_id)
+    }
+
+    fn overloaded(&self, peer: SocketAddr) -> Response {
+        let request_id = self.request_id();
+        let err = OssError::service_unavailable();
+        self.log(|| {
+            format!(
+                "- - {} {} every connection slot is busy: {peer} answered without a slot",
+                err.status, request_id
+            )
+        });
+        let response = self.error_response(&err, &request_id, "");
         self.finish(response, &request_id)
     }
 

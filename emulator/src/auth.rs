@@ -121,7 +121,8 @@ fn parse_authorization(value: &str) -> Result<Scheme<'_>, OssError> {
 }
 
 impl Authority {
-    fn secret_of(&self, access_key_id: &str) -> Result<&str, OssError> {
+    /// The secret of an accepted key, or OSS's `InvalidAccessKeyId`.
+    pub(crate) fn secret_of(&self, access_key_id: &str) -> Result<&str, OssError> {
         self.access_keys
             .iter()
             .find(|k| k.id == access_key_id)
@@ -129,12 +130,20 @@ impl Authority {
             .ok_or_else(|| OssError::invalid_access_key_id(access_key_id))
     }
 
-    fn check_token(&self, req: &SignedRequest<'_>) -> Result<(), OssError> {
+    /// Refuses an `x-oss-security-token` header the emulator was not given.
+    pub(crate) fn check_token(&self, req: &SignedRequest<'_>) -> Result<(), OssError> {
         match req.header("x-oss-security-token") {
-            Some(token) if !self.security_tokens.iter().any(|t| t == token) => {
-                Err(OssError::invalid_security_token())
-            }
-            _ => Ok(()),
+            Some(token) => self.check_token_value(token),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses an STS token the emulator was not given, wherever the request carried it.
+    pub(crate) fn check_token_value(&self, token: &str) -> Result<(), OssError> {
+        if self.security_tokens.iter().any(|t| t == token) {
+            Ok(())
+        } else {
+            Err(OssError::invalid_security_token())
         }
     }
 

@@ -5,15 +5,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use crate::acl::{BucketAcl, BucketAcls};
 use crate::app::App;
 use crate::auth::{AccessKey, Authority};
 use crate::error::OssError;
 use crate::faults::Fault;
 use crate::http::{Limits, RtmpHandler, Server};
 use crate::model::{Fragment, LiveSession};
+use crate::objects::DEFAULT_MAX_OBJECT_BYTES;
 use crate::request_log::RequestLog;
-use crate::rtmp::Ingest;
-use crate::store::Store;
+use crate::rtmp::{Ingest, RtmpLimits};
+use crate::store::{Store, StoreOptions};
 use crate::tls::{TlsAcceptor, TlsIdentity};
 
 /// How to run an emulator.
@@ -25,12 +27,19 @@ pub struct Config {
     pub buckets: Vec<String>,
     /// Accepted keys, tokens and the region.
     pub authority: Authority,
-    /// Where channels are kept across restarts; `None` keeps them in memory.
+    /// Which buckets serve anonymous object reads; every bucket is private by default.
+    pub bucket_acls: BucketAcls,
+    /// Where channels and objects are kept across restarts; `None` keeps them in memory.
     pub data_dir: Option<PathBuf>,
+    /// Without `data_dir`: the most bytes of objects kept in memory, segments of live
+    /// pushes excepted (the oldest segments of ended pushes are dropped past it).
+    pub max_object_bytes: u64,
     /// One line per request, when set.
     pub request_log: Option<RequestLog>,
-    /// Connection and size limits of the HTTP server.
+    /// Connection and size limits of the HTTP server (and of connections on the shared port).
     pub limits: Limits,
+    /// Deadlines and size limits of RTMP connections.
+    pub rtmp_limits: RtmpLimits,
     /// Serve HTTPS with this certificate and key instead of plain HTTP.
     pub tls: Option<TlsIdentity>,
     /// An extra listener serving RTMP only (RTMP is always served on `listen` too).
@@ -43,9 +52,12 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("buckets", &self.buckets)
             .field("authority", &self.authority)
+            .field("bucket_acls", &self.bucket_acls)
             .field("data_dir", &self.data_dir)
+            .field("max_object_bytes", &self.max_object_bytes)
             .field("request_log", &self.request_log.is_some())
             .field("limits", &self.limits)
+            .field("rtmp_limits", &self.rtmp_limits)
             .field("tls", &self.tls)
             .field("rtmp_listen", &self.rtmp_listen)
             .finish()
@@ -66,9 +78,12 @@ impl Config {
                 security_tokens: Vec::new(),
                 region: "cn-hangzhou".to_owned(),
             },
+            bucket_acls: BucketAcls::default(),
             data_dir: None,
+            max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
             request_log: None,
             limits: Limits::default(),
+            rtmp_limits: RtmpLimits::default(),
             tls: None,
             rtmp_listen: None,
         }
@@ -86,15 +101,33 @@ impl Config {
         self
     }
 
+    /// Serve `bucket` with `acl` (`*`: every bucket without an ACL of its own). Buckets are
+    /// private by default, as on OSS: every object read needs a header signature or a
+    /// presigned URL; [`BucketAcl::PublicRead`] also serves anonymous `GET`/`HEAD` of
+    /// objects, so that a player can fetch playlists and segments unsigned.
+    pub fn bucket_acl(mut self, bucket: impl Into<String>, acl: BucketAcl) -> Config {
+        self.bucket_acls.set(bucket, acl);
+        self
+    }
+
     /// The region V4 signatures must name.
     pub fn region(mut self, region: impl Into<String>) -> Config {
         self.authority.region = region.into();
         self
     }
 
-    /// Keep channels in this directory across restarts.
+    /// Keep channels and objects in this directory across restarts, even a `kill -9`
+    /// (see emulator/README.md for the layout and what survives what).
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Config {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Without a data directory, keep at most `bytes` of objects in memory (default
+    /// 256 MiB); past it the oldest segments of ended pushes are dropped, never those of a
+    /// live push.
+    pub fn max_object_bytes(mut self, bytes: u64) -> Config {
+        self.max_object_bytes = bytes;
         self
     }
 
@@ -102,6 +135,18 @@ impl Config {
     /// port out of `rtmp://` URLs (1935). Pushes are always served on the HTTP port too.
     pub fn rtmp_listen(mut self, addr: SocketAddr) -> Config {
         self.rtmp_listen = Some(addr);
+        self
+    }
+
+    /// Holds connections to these limits instead of the defaults.
+    pub fn limits(mut self, limits: Limits) -> Config {
+        self.limits = limits;
+        self
+    }
+
+    /// Holds RTMP clients to these limits instead of the defaults.
+    pub fn rtmp_limits(mut self, limits: RtmpLimits) -> Config {
+        self.rtmp_limits = limits;
         self
     }
 
@@ -152,6 +197,14 @@ impl Emulator {
                 )
             })?;
         }
+        for bucket in config.bucket_acls.buckets() {
+            if bucket != "*" && crate::rules::bucket_name(bucket).is_err() {
+                return Err(format!(
+                    "--bucket-acl {bucket:?}: not a bucket name (3-63 characters of a-z, 0-9 \
+                     and '-'), nor * for every bucket"
+                ));
+            }
+        }
         if config
             .authority
             .access_keys
@@ -170,12 +223,18 @@ impl Emulator {
             }
             None => None,
         };
-        let store = Store::open(&config.buckets, config.data_dir.clone())?;
-        let app = Arc::new(App::new(
-            store,
-            config.authority.clone(),
-            config.request_log.clone(),
-        ));
+        let store = Store::open_with(
+            &config.buckets,
+            StoreOptions {
+                data_dir: config.data_dir.clone(),
+                max_object_bytes: config.max_object_bytes,
+                log: config.request_log.clone(),
+            },
+        )?;
+        let app = Arc::new(
+            App::new(store, config.authority.clone(), config.request_log.clone())
+                .with_bucket_acls(config.bucket_acls.clone()),
+        );
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let rtmp_listener = match config.rtmp_listen {
@@ -186,7 +245,8 @@ impl Emulator {
             None => None,
         };
         let https = tls.is_some();
-        let ingest: Arc<dyn RtmpHandler> = Arc::new(Ingest::new(Arc::clone(&app)));
+        let ingest: Arc<dyn RtmpHandler> =
+            Arc::new(Ingest::new(Arc::clone(&app), config.rtmp_limits));
         let server = Server::start_shared(
             listener,
             app.clone(),

@@ -5,6 +5,23 @@
 
 use crate::xml::escape_text;
 
+/// Longest stretch of a client's value an error echoes, in bytes: values can be megabytes
+/// (a 1 MB `Description`), and clients read only the first few kilobytes of an error.
+pub const MAX_ECHO_BYTES: usize = 256;
+
+/// `value` as an error echoes it: whole when at most [`MAX_ECHO_BYTES`] bytes, else its
+/// first [`MAX_ECHO_BYTES`] bytes (cut at a character boundary) followed by `...`.
+pub fn excerpt(value: &str) -> String {
+    if value.len() <= MAX_ECHO_BYTES {
+        return value.to_owned();
+    }
+    let mut end = MAX_ECHO_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &value[..end])
+}
+
 /// Every `EC` the emulator sends, in one place so they can be audited against OSS.
 ///
 /// Values with a source name it (the spec's §1.10/§1.9 or OSS's per-EC help pages
@@ -88,6 +105,29 @@ pub mod ec {
     /// measured against the service in public reports; OSS's InvalidDigest page is
     /// alibabacloud.com/help/en/oss/the-the-content-md5-you-specified-was-invalid-error-message-is-returned-when-you-upload-a-file-to-oss-by-using-sts).
     pub const CONTENT_MD5_MISMATCH: &str = "0017-00000503";
+    /// AccessDenied: an anonymous `GET`/`HEAD` of an object in a private bucket (the EC of
+    /// the 403 example on OSS's "Overview of OSS error codes" page).
+    pub const ANONYMOUS_OBJECT_ACCESS: &str = "0003-00000001";
+    /// A presigned operation called without a signature in the URL, as
+    /// `x-oss-process=hls/sign` signed in the `Authorization` header (OSS page
+    /// alibabacloud.com/help/en/oss/support/0002-00000038).
+    pub const SIGNATURE_NOT_IN_URL: &str = "0002-00000038";
+    /// A V1 presigned URL with an empty `Expires` (OSS page 0002-00000068).
+    pub const URL_EXPIRES_MISSING: &str = "0002-00000068";
+    /// A V1 presigned URL used after its `Expires` (OSS page 0002-00000069).
+    pub const URL_EXPIRED: &str = "0002-00000069";
+    /// A presigned URL whose `Expires`/`x-oss-expires` is not a number (OSS page
+    /// 0002-00000070).
+    pub const URL_EXPIRES_INVALID: &str = "0002-00000070";
+    /// A V4 presigned URL whose `x-oss-expires` is not 1–604800 seconds (OSS page
+    /// 0002-00000232).
+    pub const URL_V4_EXPIRES_RANGE: &str = "0002-00000232";
+    /// A V4 presigned URL used more than 15 minutes before its `x-oss-date` (OSS page
+    /// 0002-00000235).
+    pub const URL_V4_NOT_YET_VALID: &str = "0002-00000235";
+    /// A V4 presigned URL used after `x-oss-date` + `x-oss-expires` (OSS page
+    /// 0002-00000236).
+    pub const URL_V4_EXPIRED: &str = "0002-00000236";
 
     // emulator's choice: no source names this EC
     /// InvalidBucketName.
@@ -162,6 +202,11 @@ impl OssError {
         self
     }
 
+    /// Adds an extra element echoing a value the client sent, cut to an [`excerpt`].
+    pub fn with_value(self, element: &'static str, value: &str) -> Self {
+        self.with_detail(element, excerpt(value))
+    }
+
     /// 404 `NoSuchLiveChannel`: Get/Stat/History/Delete/status/VOD on a channel that does not exist.
     pub fn no_such_live_channel(name: &str) -> Self {
         OssError::new(
@@ -170,7 +215,7 @@ impl OssError {
             ec::NO_SUCH_LIVE_CHANNEL,
             "The specified live channel does not exist.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 404 `NoSuchBucket`, naming the bucket as OSS does.
@@ -181,7 +226,7 @@ impl OssError {
             ec::NO_SUCH_BUCKET,
             "The specified bucket does not exist.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidBucketName`.
@@ -192,7 +237,7 @@ impl OssError {
             ec::INVALID_BUCKET_NAME,
             "The specified bucket is not valid.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidArgument` about one argument, echoing its name and value like OSS.
@@ -204,7 +249,7 @@ impl OssError {
     ) -> Self {
         OssError::new(400, "InvalidArgument", ec, message)
             .with_detail("ArgumentName", name)
-            .with_detail("ArgumentValue", value)
+            .with_value("ArgumentValue", value)
     }
 
     /// 400 `InvalidArgument` where the value is not worth echoing (an unparsable header, say).
@@ -233,7 +278,7 @@ impl OssError {
             ec::CHANNEL_STILL_LIVE,
             "The live channel is still live.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 409 `LiveChannelDisabled`: a push to a disabled channel.
@@ -244,12 +289,38 @@ impl OssError {
             ec::LIVE_CHANNEL_DISABLED,
             "The live channel is disabled.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 403 `AccessDenied`.
     pub fn access_denied(message: impl Into<String>) -> Self {
         OssError::new(403, "AccessDenied", ec::ACCESS_DENIED, message)
+    }
+
+    /// 403 `AccessDenied`: an anonymous read of an object in a private bucket, in OSS's words.
+    pub fn anonymous_object_access() -> Self {
+        OssError::new(
+            403,
+            "AccessDenied",
+            ec::ANONYMOUS_OBJECT_ACCESS,
+            "You have no right to access this object because of bucket acl.",
+        )
+    }
+
+    /// 403 `AccessDenied` "Request has expired.": a presigned URL used too late. `expires`
+    /// and `server_time` are ISO 8601 instants, the elements OSS adds.
+    pub fn request_expired(ec: &'static str, expires: &str, server_time: &str) -> Self {
+        OssError::new(403, "AccessDenied", ec, "Request has expired.")
+            .with_detail("Expires", expires)
+            .with_detail("ServerTime", server_time)
+    }
+
+    /// 403 `AccessDenied` about the signature parameters of a presigned URL (missing,
+    /// malformed, out of range, not yet valid) or about where a signature is: OSS documents
+    /// the EC of each case (see [`ec`]) but not its `Code`, and `AccessDenied` is what it
+    /// answers for the expired case.
+    pub fn presigned_url_refused(ec: &'static str, message: impl Into<String>) -> Self {
+        OssError::new(403, "AccessDenied", ec, message)
     }
 
     /// 403 `InvalidAccessKeyId`.
@@ -260,7 +331,7 @@ impl OssError {
             ec::INVALID_ACCESS_KEY_ID,
             "The OSS Access Key Id you provided does not exist in our records.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
+        .with_value("OSSAccessKeyId", access_key_id)
     }
 
     /// 403 `SignatureDoesNotMatch`, with the diagnostics OSS returns so a client author can
@@ -277,8 +348,8 @@ impl OssError {
             "The request signature we calculated does not match the signature you provided. \
              Check your key and signing method.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
-        .with_detail("SignatureProvided", signature_provided)
+        .with_value("OSSAccessKeyId", access_key_id)
+        .with_value("SignatureProvided", signature_provided)
         .with_detail("StringToSign", string_to_sign)
         .with_detail("StringToSignBytes", string_to_sign_bytes(string_to_sign))
     }
@@ -291,7 +362,7 @@ impl OssError {
             ec::REQUEST_TIME_TOO_SKEWED,
             "The difference between the request time and the current time is too large.",
         )
-        .with_detail("RequestTime", request_time)
+        .with_value("RequestTime", request_time)
         .with_detail("ServerTime", server_time)
     }
 
@@ -366,7 +437,7 @@ impl OssError {
             ec::NO_SUCH_KEY,
             "The specified key does not exist.",
         )
-        .with_detail("Key", key)
+        .with_value("Key", key)
     }
 
     /// The `Error` document OSS sends as the body of an error response.
@@ -428,6 +499,22 @@ mod tests {
             .find(|n| n.has_tag_name("Message"))
             .unwrap();
         assert_eq!(msg.text(), Some("a <b> & \"c\""));
+    }
+
+    #[test]
+    fn echoed_values_are_short_and_always_xml() {
+        // Issue 14: a 1 MB value made a 1 MB error; a NUL made it unreadable.
+        let long = format!("{}{}", "d".repeat(255), "频".repeat(400_000));
+        let e = OssError::invalid_argument("Description", &long, "too long", ec::DESCRIPTION);
+        assert_eq!(e.details[1].1, format!("{}...", "d".repeat(255)));
+        assert_eq!(excerpt(&"x".repeat(256)), "x".repeat(256));
+        let xml = OssError::no_such_live_channel("a\u{0}b\u{fffe}\tc").to_xml("r", "h");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let name = doc
+            .descendants()
+            .find(|n| n.has_tag_name("LiveChannel"))
+            .unwrap();
+        assert_eq!(name.text(), Some("a\u{fffd}b\u{fffd}\tc"));
     }
 
     #[test]
@@ -542,6 +629,24 @@ mod tests {
                 ec::SERVICE_UNAVAILABLE,
             ),
             (
+                OssError::anonymous_object_access(),
+                403,
+                "AccessDenied",
+                "0003-00000001",
+            ),
+            (
+                OssError::request_expired(ec::URL_EXPIRED, "e", "s"),
+                403,
+                "AccessDenied",
+                "0002-00000069",
+            ),
+            (
+                OssError::presigned_url_refused(ec::URL_V4_EXPIRES_RANGE, "8 days"),
+                403,
+                "AccessDenied",
+                "0002-00000232",
+            ),
+            (
                 OssError::no_such_key("c/p.m3u8"),
                 404,
                 "NoSuchKey",
@@ -608,6 +713,14 @@ mod tests {
             ec::CONTENT_SHA256,
             ec::CONTENT_MD5_FORMAT,
             ec::CONTENT_MD5_MISMATCH,
+            ec::ANONYMOUS_OBJECT_ACCESS,
+            ec::SIGNATURE_NOT_IN_URL,
+            ec::URL_EXPIRES_MISSING,
+            ec::URL_EXPIRED,
+            ec::URL_EXPIRES_INVALID,
+            ec::URL_V4_EXPIRES_RANGE,
+            ec::URL_V4_NOT_YET_VALID,
+            ec::URL_V4_EXPIRED,
             ec::INVALID_BUCKET_NAME,
             ec::CHANNEL_NAME,
             ec::MALFORMED_XML,

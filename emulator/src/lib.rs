@@ -1,9 +1,11 @@
 //! A local Alibaba Cloud OSS LiveChannel emulator.
 //!
 //! It answers the nine LiveChannel HTTP operations as OSS does, byte for byte where the
-//! wire spec says so, verifies V1 and V4 signatures (with STS tokens), takes real RTMP
-//! pushes on the same port (checking their signed URLs) and turns them into HLS objects,
-//! and can be told to fail on purpose. Start it in-process:
+//! wire spec says so, verifies V1 and V4 signatures (with STS tokens) in headers and in
+//! presigned URLs, takes real RTMP pushes on the same port (checking their signed URLs)
+//! and turns them into HLS objects, serves those objects from private buckets (or
+//! public-read ones, [`Config::bucket_acl`]) with `x-oss-process=hls/sign`, and can be
+//! told to fail on purpose. Start it in-process:
 //!
 //! ```no_run
 //! let emulator = osslive_emulator::Emulator::start(
@@ -17,7 +19,10 @@
 
 #![deny(missing_docs)]
 
+pub mod access;
+pub mod acl;
 pub mod app;
+pub mod atomic_file;
 pub mod auth;
 pub mod dates;
 mod emulator;
@@ -26,8 +31,10 @@ pub mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hls;
+pub mod hls_sign;
 pub mod http;
 pub mod model;
+pub mod objects;
 pub mod percent;
 pub mod persist;
 pub mod playlist;
@@ -36,7 +43,10 @@ pub mod rtmp;
 pub mod rtmp_auth;
 pub mod rules;
 pub mod store;
+#[cfg(test)]
+mod test_dir;
 pub mod tls;
+pub mod url_auth;
 pub mod verify;
 pub mod xml;
 

@@ -3,8 +3,12 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use osslive_emulator::acl::{self, BucketAcl};
 use osslive_emulator::faults::Fault;
+use osslive_emulator::http::Limits;
+use osslive_emulator::rtmp::RtmpLimits;
 use osslive_emulator::{Config, Emulator};
 
 const USAGE: &str = "\
@@ -19,8 +23,19 @@ OPTIONS:
     --access-key-secret SECRET its secret [env: OSS_ACCESS_KEY_SECRET]
     --security-token TOKEN     an accepted STS token; repeatable [env: OSS_SESSION_TOKEN]
     --bucket NAME              serve only this bucket; repeatable [default: any valid name]
+    --bucket-acl BUCKET=ACL    serve BUCKET (* for every bucket) as private or public-read;
+                               repeatable [default: private, as on OSS]. A private bucket's
+                               objects need a header signature or a presigned URL; a
+                               public-read bucket also serves them anonymously
     --region REGION            region V4 signatures must name [default: cn-hangzhou]
-    --data-dir DIR             keep channels here across restarts [default: in memory]
+    --data-dir DIR             keep channels, history and objects (segments, playlists)
+                               here across restarts, a kill -9 included [default: in
+                               memory]
+    --max-object-bytes N       without --data-dir, keep at most N bytes of objects in
+                               memory (suffix KiB, MiB or GiB allowed) [default: 256MiB];
+                               past it the oldest segments of ended pushes are dropped
+                               (logged; reading one answers 404 NoSuchKey), never those
+                               of a live push
     --rtmp-listen ADDR         also serve RTMP pushes here (e.g. 127.0.0.1:1935); they are
                                always served on the --listen port too
     --tls-cert FILE            serve HTTPS with this PEM certificate chain (server first);
@@ -33,9 +48,36 @@ OPTIONS:
     -h, --help                 print this help
     -V, --version              print the version
 
+LIMITS (TIME is 250ms, 10s or seconds; see 'Limits' in emulator/README.md):
+    --max-connections N        connections open at once [1024]; when all are taken, a
+                               new one takes the slot of the one longest idle or waiting
+                               on its client (only requests being handled and publishers
+                               keep theirs), else an HTTP client gets 503
+    --idle-timeout TIME        wait for a connection's first byte or next request [60s]
+    --read-timeout TIME        a whole request, once its first byte came [30s]
+    --rtmp-setup-timeout TIME  RTMP handshake, connect and an accepted publish [10s]
+    --rtmp-media-timeout TIME  a publisher sending no audio or video is cut off [30s]
+    --rtmp-max-unauthenticated-bytes N
+                               bytes an RTMP client may send before its publish is
+                               accepted, which bounds its messages [65536]
+    --rtmp-max-message-bytes N largest message of a publisher [16777216]
+    --rtmp-max-amf-depth N     deepest AMF0 nesting in a command or data message [32]
+    --rtmp-max-amf-values N    most AMF0 values in one such message [4096]
+
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
 --tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
-OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
+OPERATION` (never a secret), each failed TLS handshake as a line starting with `TLS`,
+and each RTMP connection closed for breaking a limit as `rtmp PEER: closed: REASON`.
+With --data-dir, DIR holds osslive-emulator-state.xml (the channels), journal-N.log (every
+change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per object, names
+percent-encoded). A process killed at any moment (kill -9 included) loses at most the
+segment being written; at the next start an interrupted push becomes a history record
+ending at its last stored segment. A data dir of an older emulator is migrated.
+A request may carry its signature in the URL instead of the Authorization header: V1
+(OSSAccessKeyId, Expires, Signature) or V4 (x-oss-signature-version=OSS4-HMAC-SHA256,
+x-oss-expires of at most 7 days), with security-token/x-oss-security-token for STS. That is
+how a player reads a private bucket: a presigned GET of the playlist with
+x-oss-process=hls/sign returns it with every segment URI signed the same way.
 Admin endpoints (no auth): GET /_emulator/health, POST|DELETE /_emulator/faults,
 POST /_emulator/clock, POST|DELETE /_emulator/publish, POST /_emulator/fragments,
 POST /_emulator/check-rtmp-url. See emulator/README.md.";
@@ -47,12 +89,40 @@ struct Args {
     access_key_secret: Option<String>,
     tokens: Vec<String>,
     buckets: Vec<String>,
+    bucket_acls: Vec<(String, BucketAcl)>,
     region: String,
     data_dir: Option<String>,
+    max_object_bytes: Option<u64>,
     tls_cert: Option<String>,
     tls_key: Option<String>,
     faults: Vec<(Fault, usize)>,
     quiet: bool,
+    limits: Limits,
+    rtmp_limits: RtmpLimits,
+}
+
+/// `250ms`, `10s` or a plain number of seconds.
+fn parse_time(flag: &str, text: &str) -> Result<Duration, String> {
+    let bad = || format!("{flag} {text:?}: expected a time such as 250ms, 10s or 10");
+    let (digits, unit_ms) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1)
+    } else {
+        (text.strip_suffix('s').unwrap_or(text), 1000)
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let millis = n
+        .checked_mul(unit_ms)
+        .filter(|&ms| ms > 0)
+        .ok_or_else(bad)?;
+    Ok(Duration::from_millis(millis))
+}
+
+/// A count of at least 1.
+fn parse_count(flag: &str, text: &str) -> Result<usize, String> {
+    text.parse()
+        .ok()
+        .filter(|&n: &usize| n > 0)
+        .ok_or_else(|| format!("{flag} {text:?}: expected a whole number of at least 1"))
 }
 
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -71,12 +141,16 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             .into_iter()
             .collect(),
         buckets: Vec::new(),
+        bucket_acls: Vec::new(),
         region: "cn-hangzhou".to_owned(),
         data_dir: None,
+        max_object_bytes: None,
         tls_cert: None,
         tls_key: None,
         faults: Vec::new(),
         quiet: false,
+        limits: Limits::default(),
+        rtmp_limits: RtmpLimits::default(),
     };
     while let Some(arg) = argv.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -114,18 +188,61 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--access-key-secret" => args.access_key_secret = Some(value()?),
             "--security-token" => args.tokens.push(value()?),
             "--bucket" => args.buckets.push(value()?),
+            "--bucket-acl" => args
+                .bucket_acls
+                .push(acl::parse_flag(&value()?).map_err(|e| format!("--bucket-acl {e}"))?),
             "--region" => args.region = value()?,
             "--data-dir" => args.data_dir = Some(value()?),
+            "--max-object-bytes" => {
+                let v = value()?;
+                args.max_object_bytes = Some(parse_bytes(&v).ok_or_else(|| {
+                    format!("--max-object-bytes {v:?}: expected a number of bytes, e.g. 268435456 or 256MiB")
+                })?);
+            }
             "--tls-cert" => args.tls_cert = Some(value()?),
             "--tls-key" => args.tls_key = Some(value()?),
             "--fault" => args
                 .faults
                 .push(Fault::parse_counted(&value()?).map_err(|e| format!("--fault: {e}"))?),
             "--quiet" => args.quiet = true,
+            "--max-connections" => {
+                args.limits.max_connections = parse_count(&flag, &value()?)?;
+            }
+            "--idle-timeout" => args.limits.idle_timeout = parse_time(&flag, &value()?)?,
+            "--read-timeout" => args.limits.read_timeout = parse_time(&flag, &value()?)?,
+            "--rtmp-setup-timeout" => {
+                args.rtmp_limits.setup_timeout = parse_time(&flag, &value()?)?;
+            }
+            "--rtmp-media-timeout" => {
+                args.rtmp_limits.media_timeout = parse_time(&flag, &value()?)?;
+            }
+            "--rtmp-max-unauthenticated-bytes" => {
+                args.rtmp_limits.max_unauthenticated_bytes = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-message-bytes" => {
+                args.rtmp_limits.max_message_bytes = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-amf-depth" => {
+                args.rtmp_limits.max_amf_depth = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-amf-values" => {
+                args.rtmp_limits.max_amf_values = parse_count(&flag, &value()?)?;
+            }
             _ => return Err(format!("unknown argument {arg:?}; see --help")),
         }
     }
     Ok(Some(args))
+}
+
+/// `N`, `NKiB`, `NMiB` or `NGiB`.
+fn parse_bytes(text: &str) -> Option<u64> {
+    let (digits, unit) = [("GiB", 30), ("MiB", 20), ("KiB", 10), ("", 0)]
+        .into_iter()
+        .find_map(|(suffix, shift)| text.strip_suffix(suffix).map(|d| (d, shift)))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(1 << unit)
 }
 
 fn run() -> Result<(), String> {
@@ -138,20 +255,29 @@ fn run() -> Result<(), String> {
     let secret = args
         .access_key_secret
         .ok_or("no access key secret: pass --access-key-secret or set OSS_ACCESS_KEY_SECRET")?;
+    raise_open_file_limit();
     let mut config = Config::new(id, secret)
         .listen(args.listen)
-        .region(args.region);
+        .region(args.region)
+        .limits(args.limits)
+        .rtmp_limits(args.rtmp_limits);
     for token in args.tokens {
         config = config.security_token(token);
     }
     for bucket in args.buckets {
         config = config.bucket(bucket);
     }
+    for (bucket, acl) in args.bucket_acls {
+        config = config.bucket_acl(bucket, acl);
+    }
     if let Some(addr) = args.rtmp_listen {
         config = config.rtmp_listen(addr);
     }
     if let Some(dir) = args.data_dir {
         config = config.data_dir(dir);
+    }
+    if let Some(bytes) = args.max_object_bytes {
+        config = config.max_object_bytes(bytes);
     }
     match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => {
@@ -188,12 +314,61 @@ fn run() -> Result<(), String> {
     }
 }
 
+/// Each connection holds two descriptors (its socket and the server's duplicate of it),
+/// so the default 1024 connections need more than the usual soft limit of 1024 open
+/// files: the soft limit is raised to the hard one (at most 2^20).
+#[cfg(unix)]
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read or write the rlimit passed to them.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            let wanted = limit.rlim_max.min(1 << 20);
+            if limit.rlim_cur < wanted {
+                limit.rlim_cur = wanted;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() {}
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("osslive-emulator: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_take_binary_suffixes() {
+        assert_eq!(parse_bytes("0"), Some(0));
+        assert_eq!(parse_bytes("1048576"), Some(1 << 20));
+        assert_eq!(parse_bytes("256MiB"), Some(256 << 20));
+        assert_eq!(parse_bytes("3KiB"), Some(3072));
+        assert_eq!(parse_bytes("2GiB"), Some(2 << 30));
+        for bad in [
+            "",
+            "MiB",
+            "-1",
+            "1.5MiB",
+            "1 MiB",
+            "1MB",
+            "99999999999999GiB",
+        ] {
+            assert_eq!(parse_bytes(bad), None, "{bad}");
         }
     }
 }

@@ -172,6 +172,35 @@ impl LiveState {
 }
 
 impl Channel {
+    /// A channel PutLiveChannel just created: no push yet, no history, no fragment.
+    pub fn new(name: &str, config: ChannelConfig, now: SystemTime) -> Channel {
+        Channel {
+            name: name.to_owned(),
+            config,
+            last_modified: now,
+            live: None,
+            history: VecDeque::new(),
+            fragments: Vec::new(),
+        }
+    }
+
+    /// Adds a finished push to the history, forgetting the oldest beyond [`HISTORY_LIMIT`].
+    pub fn add_history(&mut self, record: LiveRecord) {
+        self.history.push_back(record);
+        while self.history.len() > HISTORY_LIMIT {
+            self.history.pop_front();
+        }
+    }
+
+    /// Adds a fragment in time order, after any that start at the same instant.
+    pub fn add_fragment(&mut self, fragment: Fragment) {
+        // Segments arrive in order, so this is almost always a push at the end.
+        let at = self
+            .fragments
+            .partition_point(|f| f.start_time <= fragment.start_time);
+        self.fragments.insert(at, fragment);
+    }
+
     /// The live state derived from the configuration and the current publisher.
     pub fn live_state(&self) -> LiveState {
         if self.live.is_some() {

@@ -1,27 +1,31 @@
 //! The emulator's state: buckets, their channels and the objects ingest and VOD write,
 //! with the LiveChannel semantics of OSS (status rules, live sessions, history, VOD).
+//!
+//! Every change to the channels is also a [`Record`] appended to the journal when there is
+//! a data directory ([`crate::persist`]); objects go to [`Objects`], in memory under a cap
+//! or as files.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{Shutdown, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::error::OssError;
 use crate::model::{
-    Channel, ChannelConfig, ChannelStatus, Fragment, HISTORY_LIMIT, LiveRecord, LiveSession, Target,
+    Channel, ChannelConfig, ChannelStatus, Fragment, LiveRecord, LiveSession, Target,
 };
-use crate::persist::{self, BucketState};
+use crate::objects::disk::DiskObjects;
+use crate::objects::memory::MemoryObjects;
+use crate::objects::{
+    DEFAULT_MAX_OBJECT_BYTES, Dropped, ObjectKind, Objects, PLAYLIST_TYPE, SEGMENT_TYPE,
+};
+use crate::persist::journal::Record;
+use crate::persist::{BucketState, DataDir};
 use crate::playlist;
+use crate::request_log::RequestLog;
 
-/// An object a channel wrote into its bucket (a VOD playlist, later TS fragments).
-#[derive(Debug, Clone)]
-pub struct StoredObject {
-    /// The `Content-Type` it is served with.
-    pub content_type: &'static str,
-    /// The bytes.
-    pub body: Vec<u8>,
-}
+pub use crate::objects::StoredObject;
 
 /// One page of ListLiveChannel.
 #[derive(Debug, Clone)]
@@ -37,11 +41,12 @@ pub struct ChannelPage {
 #[derive(Default)]
 struct State {
     buckets: BTreeMap<String, BucketState>,
-    objects: BTreeMap<(String, String), StoredObject>,
     /// The publisher of each live channel, by (bucket, channel).
     publishers: HashMap<(String, String), Publisher>,
     /// The id the next push gets.
     next_push_id: u64,
+    /// The state file and journal, with `--data-dir`.
+    data_dir: Option<DataDir>,
 }
 
 /// Who pushes to a live channel right now.
@@ -50,26 +55,62 @@ struct Publisher {
     id: u64,
     /// A duplicate of the publisher's socket, shut down to cut the push off.
     kick: Option<TcpStream>,
+    /// Where its last stored segment ends: carried over when the journal is compacted,
+    /// so that a push interrupted later still ends there in the history.
+    until: Option<SystemTime>,
 }
 
 impl State {
-    /// Forgets the publisher of a channel whose session just ended and cuts its socket.
-    fn drop_publisher(&mut self, bucket: &str, name: &str) {
-        if let Some(publisher) = self
-            .publishers
-            .remove(&(bucket.to_owned(), name.to_owned()))
-        {
-            if let Some(stream) = publisher.kick {
-                let _ = stream.shutdown(Shutdown::Both);
-            }
-        }
-    }
-
     /// Whether push `id` is the one live on the channel.
     fn is_current(&self, bucket: &str, name: &str, id: u64) -> bool {
         self.publishers
             .get(&(bucket.to_owned(), name.to_owned()))
             .is_some_and(|p| p.id == id)
+    }
+
+    /// The `Start` records of the pushes live now, for a new journal.
+    fn live_records(&self) -> Vec<Record> {
+        let mut records = Vec::new();
+        for ((bucket, name), publisher) in &self.publishers {
+            let session = self
+                .buckets
+                .get(bucket)
+                .and_then(|b| b.get(name))
+                .and_then(|c| c.live.as_ref());
+            if let Some(session) = session {
+                records.push(Record::Start {
+                    bucket: bucket.clone(),
+                    channel: name.clone(),
+                    push: publisher.id,
+                    at: session.connected_time,
+                    remote_addr: session.remote_addr.clone(),
+                    until: publisher.until,
+                });
+            }
+        }
+        records
+    }
+}
+
+/// How to open a [`Store`].
+#[derive(Clone)]
+pub struct StoreOptions {
+    /// Keep channels and objects here across restarts; `None` keeps them in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Without a data directory: the most bytes of objects kept in memory, segments of live
+    /// pushes excepted ([`DEFAULT_MAX_OBJECT_BYTES`] by default).
+    pub max_object_bytes: u64,
+    /// Told about segments dropped to stay under `max_object_bytes`.
+    pub log: Option<RequestLog>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions {
+            data_dir: None,
+            max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
+            log: None,
+        }
     }
 }
 
@@ -78,35 +119,55 @@ pub struct Store {
     state: Mutex<State>,
     /// `None`: every valid bucket name is served.
     served_buckets: Option<BTreeSet<String>>,
-    data_file: Option<PathBuf>,
+    objects: Objects,
+    max_object_bytes: u64,
+    log: Option<RequestLog>,
 }
 
-/// The file under `--data-dir` that holds the channels.
-pub const STATE_FILE: &str = "osslive-emulator-state.xml";
+pub use crate::persist::STATE_FILE;
 
 impl Store {
     /// A store serving `buckets` (all valid names when empty), loading and saving its
-    /// channels under `data_dir` when given.
+    /// channels and objects under `data_dir` when given.
     pub fn open(buckets: &[String], data_dir: Option<PathBuf>) -> Result<Store, String> {
-        let data_file = match data_dir {
+        Self::open_with(
+            buckets,
+            StoreOptions {
+                data_dir,
+                ..StoreOptions::default()
+            },
+        )
+    }
+
+    /// A store serving `buckets` (all valid names when empty), as `options` say. With a
+    /// data directory, what it holds is loaded (pushes that were live when the last
+    /// process died become history records) and folded into a new state file.
+    pub fn open_with(buckets: &[String], options: StoreOptions) -> Result<Store, String> {
+        let max_object_bytes = options.max_object_bytes;
+        let mut state = State::default();
+        let objects = match &options.data_dir {
             Some(dir) => {
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))?;
-                Some(dir.join(STATE_FILE))
+                let opened = DataDir::open(dir)?;
+                state.buckets = opened.buckets;
+                state.data_dir = Some(opened.data_dir);
+                if opened.replayed.interrupted > 0 {
+                    if let Some(log) = &options.log {
+                        log(&format!(
+                            "data dir: {} push(es) interrupted by the last stop are now history records",
+                            opened.replayed.interrupted
+                        ));
+                    }
+                }
+                Objects::Disk(DiskObjects::new(DataDir::objects_dir(dir)))
             }
-            None => None,
-        };
-        let buckets_state = match &data_file {
-            Some(file) => persist::load(file)?.unwrap_or_default(),
-            None => BTreeMap::new(),
+            None => Objects::Memory(MemoryObjects::new(max_object_bytes)),
         };
         Ok(Store {
-            state: Mutex::new(State {
-                buckets: buckets_state,
-                ..State::default()
-            }),
+            state: Mutex::new(state),
             served_buckets: (!buckets.is_empty()).then(|| buckets.iter().cloned().collect()),
-            data_file,
+            objects,
+            max_object_bytes,
+            log: options.log,
         })
     }
 
@@ -125,16 +186,96 @@ impl Store {
         }
     }
 
-    fn save(&self, state: &State) -> Result<(), OssError> {
-        if let Some(file) = &self.data_file {
-            persist::save_atomically(file, persist::encode(&state.buckets).as_bytes()).map_err(
-                |e| {
-                    eprintln!("osslive-emulator: cannot save {}: {e}", file.display());
-                    OssError::internal_error()
-                },
-            )?;
+    /// Appends `record` to the journal, with a data directory, and folds the journal into a
+    /// new state file when it has grown long.
+    fn record(&self, state: &mut State, record: Record) -> Result<(), OssError> {
+        let Some(data_dir) = state.data_dir.as_mut() else {
+            return Ok(());
+        };
+        if let Err(e) = data_dir.append(&record) {
+            eprintln!("osslive-emulator: cannot append to the journal: {e}");
+            return Err(OssError::internal_error());
+        }
+        if data_dir.should_compact() {
+            let live = state.live_records();
+            if let Some(data_dir) = state.data_dir.as_mut() {
+                // The journal stays valid when this fails; the next record tries again.
+                if let Err(e) = data_dir.compact(&state.buckets, &live) {
+                    eprintln!("osslive-emulator: cannot compact the journal: {e}");
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Stores an object; a failure is logged and answered as `InternalError`.
+    fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        object: StoredObject,
+        kind: ObjectKind,
+    ) -> Result<(), OssError> {
+        match self.objects.put(bucket, key, object, kind) {
+            Ok(dropped) => {
+                self.log_dropped(dropped);
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("osslive-emulator: cannot store the object {bucket}/{key:?}: {e}");
+                Err(OssError::internal_error())
+            }
+        }
+    }
+
+    fn log_dropped(&self, dropped: Vec<Dropped>) {
+        let Some(log) = &self.log else { return };
+        for d in dropped {
+            log(&format!(
+                "objects: dropped {}/{:?} ({} bytes), the oldest segment of an ended push: \
+                 in-memory objects exceed --max-object-bytes {}",
+                d.bucket, d.key, d.bytes, self.max_object_bytes
+            ));
+        }
+    }
+
+    /// Ends the live session of a channel, if any: it becomes a history record, its
+    /// publisher is forgotten (its socket shut down when `kick`), and the end is recorded.
+    /// Returns whether a session was live.
+    fn end_live(
+        &self,
+        state: &mut State,
+        bucket: &str,
+        name: &str,
+        now: SystemTime,
+        kick: bool,
+    ) -> Result<bool, OssError> {
+        let channel = Self::channel_mut(state, bucket, name)?;
+        if !end_session(channel, now) {
+            return Ok(false);
+        }
+        let key = (bucket.to_owned(), name.to_owned());
+        let Some(publisher) = state.publishers.remove(&key) else {
+            return Ok(true);
+        };
+        if kick {
+            if let Some(stream) = &publisher.kick {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+        // Dropping the publisher entry also drops (without shutting down) its duplicate.
+        drop(publisher.kick);
+        self.log_dropped(self.objects.push_ended(publisher.id));
+        self.record(
+            state,
+            Record::End {
+                bucket: key.0,
+                channel: key.1,
+                push: publisher.id,
+                at: now,
+            },
+        )?;
+        Ok(true)
     }
 
     fn channel_mut<'a>(
@@ -164,24 +305,20 @@ impl Store {
                 return Err(OssError::channel_still_live(name));
             }
             Some(existing) => {
-                existing.config = config;
+                existing.config = config.clone();
                 existing.last_modified = now;
             }
             None => {
-                channels.insert(
-                    name.to_owned(),
-                    Channel {
-                        name: name.to_owned(),
-                        config,
-                        last_modified: now,
-                        live: None,
-                        history: Default::default(),
-                        fragments: Vec::new(),
-                    },
-                );
+                channels.insert(name.to_owned(), Channel::new(name, config.clone(), now));
             }
         }
-        self.save(&state)
+        let record = Record::Put {
+            bucket: bucket.to_owned(),
+            channel: name.to_owned(),
+            config,
+            at: now,
+        };
+        self.record(&mut state, record)
     }
 
     /// A copy of one channel.
@@ -249,13 +386,19 @@ impl Store {
         if channel.live.is_some() && status != ChannelStatus::Disabled {
             return Err(OssError::channel_still_live(name));
         }
-        let ended = status == ChannelStatus::Disabled && end_session(channel, now);
+        if status == ChannelStatus::Disabled {
+            self.end_live(&mut state, bucket, name, now, true)?;
+        }
+        let channel = Self::channel_mut(&mut state, bucket, name)?;
         channel.config.status = status;
         channel.last_modified = now;
-        if ended {
-            state.drop_publisher(bucket, name);
-        }
-        self.save(&state)
+        let record = Record::Status {
+            bucket: bucket.to_owned(),
+            channel: name.to_owned(),
+            status,
+            at: now,
+        };
+        self.record(&mut state, record)
     }
 
     /// DeleteLiveChannel; refused while a publisher is connected. Objects written by the
@@ -269,7 +412,11 @@ impl Store {
         if let Some(channels) = state.buckets.get_mut(bucket) {
             channels.remove(name);
         }
-        self.save(&state)
+        let record = Record::Delete {
+            bucket: bucket.to_owned(),
+            channel: name.to_owned(),
+        };
+        self.record(&mut state, record)
     }
 
     /// A publisher connects: the channel must exist, be enabled and have no publisher yet.
@@ -295,6 +442,7 @@ impl Store {
         kick: Option<TcpStream>,
     ) -> Result<u64, OssError> {
         let mut state = self.lock();
+        let id = state.next_push_id + 1;
         let channel = Self::channel_mut(&mut state, bucket, name)?;
         if channel.config.status == ChannelStatus::Disabled {
             return Err(OssError::live_channel_disabled(name));
@@ -302,12 +450,35 @@ impl Store {
         if channel.live.is_some() {
             return Err(OssError::channel_still_live(name));
         }
+        let record = Record::Start {
+            bucket: bucket.to_owned(),
+            channel: name.to_owned(),
+            push: id,
+            at: session.connected_time,
+            remote_addr: session.remote_addr.clone(),
+            until: None,
+        };
         channel.live = Some(session);
-        state.next_push_id += 1;
-        let id = state.next_push_id;
-        state
-            .publishers
-            .insert((bucket.to_owned(), name.to_owned()), Publisher { id, kick });
+        state.next_push_id = id;
+        state.publishers.insert(
+            (bucket.to_owned(), name.to_owned()),
+            Publisher {
+                id,
+                kick,
+                until: None,
+            },
+        );
+        self.objects.push_started(id);
+        if let Err(e) = self.record(&mut state, record) {
+            // Not recorded, so not live: a restart could not account for it.
+            let channel = Self::channel_mut(&mut state, bucket, name)?;
+            channel.live = None;
+            state
+                .publishers
+                .remove(&(bucket.to_owned(), name.to_owned()));
+            self.log_dropped(self.objects.push_ended(id));
+            return Err(e);
+        }
         Ok(id)
     }
 
@@ -343,14 +514,7 @@ impl Store {
         if !state.is_current(bucket, name, id) {
             return Ok(false);
         }
-        // Dropping the publisher entry also drops (without shutting down) our own duplicate.
-        state
-            .publishers
-            .remove(&(bucket.to_owned(), name.to_owned()));
-        let channel = Self::channel_mut(&mut state, bucket, name)?;
-        let was_live = end_session(channel, now);
-        self.save(&state)?;
-        Ok(was_live)
+        self.end_live(&mut state, bucket, name, now, false)
     }
 
     /// Cuts every publisher off (the emulator is stopping). Their sessions end as their
@@ -382,13 +546,13 @@ impl Store {
     /// The publisher goes away: its push becomes a history record. Returns whether one was live.
     pub fn end_publish(&self, bucket: &str, name: &str, now: SystemTime) -> Result<bool, OssError> {
         let mut state = self.lock();
-        let channel = Self::channel_mut(&mut state, bucket, name)?;
-        let was_live = end_session(channel, now);
-        if was_live {
-            state.drop_publisher(bucket, name);
-        }
-        self.save(&state)?;
-        Ok(was_live)
+        self.end_live(&mut state, bucket, name, now, true)
+    }
+
+    /// How many fragments (VOD material) a channel holds.
+    pub fn fragment_count(&self, bucket: &str, name: &str) -> Result<usize, OssError> {
+        let mut state = self.lock();
+        Ok(Self::channel_mut(&mut state, bucket, name)?.fragments.len())
     }
 
     /// Records TS fragments written by an ingest, as objects and as VOD material.
@@ -399,23 +563,64 @@ impl Store {
         fragments: Vec<(Fragment, Vec<u8>)>,
     ) -> Result<(), OssError> {
         let mut state = self.lock();
-        let channel = Self::channel_mut(&mut state, bucket, name)?;
-        let mut objects = Vec::with_capacity(fragments.len());
-        for (fragment, bytes) in fragments {
-            objects.push((format!("{name}/{}", fragment.name), bytes));
-            channel.fragments.push(fragment);
+        Self::channel_mut(&mut state, bucket, name)?;
+        for (fragment, body) in fragments {
+            self.store_fragment(&mut state, bucket, name, None, fragment, body)?;
         }
-        channel.fragments.sort_by_key(|f| f.start_time);
-        for (key, body) in objects {
-            state.objects.insert(
-                (bucket.to_owned(), key),
-                StoredObject {
-                    content_type: "video/MP2T",
-                    body,
-                },
-            );
+        Ok(())
+    }
+
+    /// Stores one segment (object first, so that the journal never names a segment that
+    /// is not there) and records its fragment. `push` is the push that wrote it.
+    fn store_fragment(
+        &self,
+        state: &mut State,
+        bucket: &str,
+        name: &str,
+        push: Option<u64>,
+        fragment: Fragment,
+        body: Vec<u8>,
+    ) -> Result<(), OssError> {
+        let object = StoredObject {
+            content_type: SEGMENT_TYPE,
+            body,
+        };
+        let key = format!("{name}/{}", fragment.name);
+        self.put_object(bucket, &key, object, ObjectKind::Segment { push })?;
+        self.record_fragment(state, bucket, name, push, fragment)
+    }
+
+    /// Adds a stored segment's fragment to the channel and the journal, and moves the end
+    /// of its push.
+    fn record_fragment(
+        &self,
+        state: &mut State,
+        bucket: &str,
+        name: &str,
+        push: Option<u64>,
+        fragment: Fragment,
+    ) -> Result<(), OssError> {
+        if let Some(id) = push {
+            let end = fragment
+                .start_time
+                .checked_add(Duration::from_secs_f64(fragment.duration.max(0.0)))
+                .unwrap_or(fragment.start_time);
+            let publisher = state
+                .publishers
+                .get_mut(&(bucket.to_owned(), name.to_owned()))
+                .filter(|p| p.id == id);
+            if let Some(p) = publisher {
+                p.until = Some(p.until.map_or(end, |u| u.max(end)));
+            }
         }
-        self.save(&state)
+        Self::channel_mut(state, bucket, name)?.add_fragment(fragment.clone());
+        let record = Record::Fragment {
+            bucket: bucket.to_owned(),
+            channel: name.to_owned(),
+            push: push.unwrap_or(0),
+            fragment,
+        };
+        self.record(state, record)
     }
 
     /// The HLS settings of a channel (what an ingest segments by).
@@ -428,41 +633,42 @@ impl Store {
             .ok_or_else(|| OssError::no_such_live_channel(name))
     }
 
-    /// Records one TS segment written by the RTMP ingest, in one short critical section:
-    /// the object `name/segment` (video/MP2T), its [`Fragment`] (VOD material), and the
-    /// live playlist `name/playlist_name` rewritten with `m3u8`.
+    /// Records one TS segment written by push `push` of the RTMP ingest, in one short
+    /// critical section: the object `name/segment` (video/MP2T), the live playlist
+    /// `name/playlist_name` rewritten with `m3u8`, and the segment's [`Fragment`] (VOD
+    /// material). A process killed meanwhile loses this segment at most.
+    #[allow(clippy::too_many_arguments)] // what one segment brings, written in one go
     pub fn write_live_segment(
         &self,
         bucket: &str,
         name: &str,
+        push: u64,
         fragment: Fragment,
         bytes: Vec<u8>,
         playlist_name: &str,
         m3u8: String,
     ) -> Result<(), OssError> {
         let mut state = self.lock();
-        let channel = Self::channel_mut(&mut state, bucket, name)?;
+        Self::channel_mut(&mut state, bucket, name)?;
+        let playlist = StoredObject {
+            content_type: PLAYLIST_TYPE,
+            body: m3u8.into_bytes(),
+        };
         let segment_key = format!("{name}/{}", fragment.name);
-        // Segments arrive in order, so this is almost always a push at the end.
-        let at = channel
-            .fragments
-            .partition_point(|f| f.start_time <= fragment.start_time);
-        channel.fragments.insert(at, fragment);
-        state.objects.insert(
-            (bucket.to_owned(), segment_key),
-            StoredObject {
-                content_type: "video/MP2T",
-                body: bytes,
-            },
-        );
-        state.objects.insert(
-            (bucket.to_owned(), format!("{name}/{playlist_name}")),
-            StoredObject {
-                content_type: "application/x-mpegURL",
-                body: m3u8.into_bytes(),
-            },
-        );
-        self.save(&state)
+        let object = StoredObject {
+            content_type: SEGMENT_TYPE,
+            body: bytes,
+        };
+        // The segment, then the playlist that lists it, then the record.
+        self.put_object(
+            bucket,
+            &segment_key,
+            object,
+            ObjectKind::Segment { push: Some(push) },
+        )?;
+        let playlist_key = format!("{name}/{playlist_name}");
+        self.put_object(bucket, &playlist_key, playlist, ObjectKind::Playlist)?;
+        self.record_fragment(&mut state, bucket, name, Some(push), fragment)
     }
 
     /// The m3u8 of the fragments whose start falls in `[start, end]`, after the VOD rules.
@@ -498,37 +704,40 @@ impl Store {
     ) -> Result<(), OssError> {
         let m3u8 = self.vod_playlist(bucket, name, start, end)?;
         let key = format!("{name}/{playlist_name}");
-        self.lock().objects.insert(
-            (bucket.to_owned(), key),
-            StoredObject {
-                content_type: "application/x-mpegURL",
-                body: m3u8.into_bytes(),
-            },
-        );
-        Ok(())
+        let object = StoredObject {
+            content_type: PLAYLIST_TYPE,
+            body: m3u8.into_bytes(),
+        };
+        self.put_object(bucket, &key, object, ObjectKind::Playlist)
     }
 
-    /// An object written by a channel.
+    /// An object written by a channel; `NoSuchKey` when there is none, or the memory cap
+    /// dropped it.
     pub fn object(&self, bucket: &str, key: &str) -> Result<StoredObject, OssError> {
-        self.lock()
-            .objects
-            .get(&(bucket.to_owned(), key.to_owned()))
-            .cloned()
-            .ok_or_else(|| OssError::no_such_key(key))
+        match self.objects.get(bucket, key) {
+            Ok(Some(object)) => Ok(object),
+            Ok(None) => Err(OssError::no_such_key(key)),
+            Err(e) => {
+                eprintln!("osslive-emulator: cannot read the object {bucket}/{key:?}: {e}");
+                Err(OssError::internal_error())
+            }
+        }
     }
 }
 
+/// Ends the channel's live session, if any, as a history record ending `now`.
 fn end_session(channel: &mut Channel, now: SystemTime) -> bool {
     let Some(session) = channel.live.take() else {
         return false;
     };
-    channel.history.push_back(LiveRecord {
+    channel.add_history(LiveRecord {
         start_time: session.connected_time,
         end_time: now,
         remote_addr: session.remote_addr,
     });
-    while channel.history.len() > HISTORY_LIMIT {
-        channel.history.pop_front();
-    }
     true
 }
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -10,6 +10,7 @@ use osslive::{
     Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveChannelTarget,
     LiveStatus,
 };
+use osslive_emulator::acl::BucketAcl;
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tTestAccessKeyId";
@@ -19,6 +20,12 @@ const HOST: &str = "oss-cn-hangzhou.aliyuncs.com";
 
 fn emulator() -> Emulator {
     Emulator::start(Config::new(AK, SK)).unwrap()
+}
+
+/// An emulator whose bucket is public-read, so that players read it without signing
+/// (private_playback.rs plays a private one).
+fn public_read_emulator() -> Emulator {
+    Emulator::start(Config::new(AK, SK).bucket_acl(BUCKET, BucketAcl::PublicRead)).unwrap()
 }
 
 fn bucket(e: &Emulator) -> Bucket {
@@ -332,7 +339,7 @@ fn segments(m3u8: &str) -> Vec<String> {
 
 #[test]
 fn push_is_segmented_into_playable_hls_and_vod() {
-    let e = emulator();
+    let e = public_read_emulator();
     let b = bucket(&e);
     let config = LiveChannelConfiguration {
         target: LiveChannelTarget {
@@ -376,7 +383,8 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     });
     let window_end = e.now() + Duration::from_secs(2);
 
-    // The live playlist: anonymous, CORS-enabled, the last FragCount segments.
+    // The live playlist of a public-read bucket: anonymous, CORS-enabled, the last
+    // FragCount segments.
     let (status, headers, body) = anonymous(e.addr(), "GET", &playlist_path);
     assert_eq!(status, 200);
     assert_eq!(
@@ -448,7 +456,7 @@ fn push_is_segmented_into_playable_hls_and_vod() {
 
 #[test]
 fn the_playlist_name_parameter_overrides_the_configured_one() {
-    let e = emulator();
+    let e = public_read_emulator();
     let b = bucket(&e);
     create(&b, "renamed");
     let signed = b

@@ -401,11 +401,17 @@ fn post_vod_playlist_with_the_slash_raw_or_encoded() {
             "",
         );
         assert_eq!(posted.status, 200, "{path}: {posted:?}");
+        // The bucket is private: the playlist is read with a signature too.
+        let get_sts = format!("GET\n\n\n{NOW_HTTP}\n/examplebucket/test-channel/{playlist}");
         let m3u8 = send(
             emulator.addr(),
             "GET",
             &format!("/test-channel/{playlist}"),
-            &[("Host", HOST)],
+            &[
+                ("Host", HOST),
+                ("Date", NOW_HTTP),
+                ("Authorization", &v1_authorization(&get_sts)),
+            ],
             "",
         );
         assert_eq!(m3u8.status, 200, "{m3u8:?}");

@@ -55,6 +55,8 @@ pub mod vod_playlist;
 
 pub mod rtmp;
 
+pub mod play;
+
 #[cfg(test)]
 mod tests;
 

@@ -151,6 +151,11 @@ impl Transport {
         base
     }
 
+    /// `https` or `http`, as the endpoint says: the scheme of presigned URLs.
+    pub(crate) fn http_scheme(&self) -> &'static str {
+        self.endpoint.scheme()
+    }
+
     /// Adds the fields a `Debug` of the client shows: where it points and how it signs,
     /// credentials redacted by their own `Debug`.
     pub(crate) fn debug_fields<'a, 'b: 'a>(

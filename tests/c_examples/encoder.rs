@@ -12,7 +12,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use osslive::{Bucket, ChannelStatus, LiveChannelConfiguration, LiveChannelTarget, LiveStatus};
-use osslive_emulator::Emulator;
+use osslive_emulator::acl::BucketAcl;
+use osslive_emulator::{Config, Emulator};
 
 use crate::build::*;
 use crate::env::*;
@@ -21,6 +22,19 @@ use crate::run::*;
 /// Seconds pushed per run: short for the machine, with a margin for the stat to show the
 /// stream's properties on a busy one (the emulator reports them within about a second).
 const SECONDS: &str = "4";
+
+/// The emulator of these tests, its bucket public-read (buckets are private by default,
+/// as on OSS) so that the playlists a push writes are read back unsigned, as a player reads
+/// a public bucket. `encoder_push` itself reads nothing unsigned.
+fn start_public_read_emulator() -> Emulator {
+    Emulator::start(
+        Config::new(AK, SK)
+            .security_token(TOKEN)
+            .region(REGION)
+            .bucket_acl(BUCKET, BucketAcl::PublicRead),
+    )
+    .expect("start the emulator")
+}
 
 fn bucket(emulator: &Emulator) -> Bucket {
     one_attempt_client(emulator)
@@ -263,7 +277,7 @@ pub fn disabled_mid_push(r: &Runner, emulator: &Emulator) {
 #[test]
 fn static_encoder_push_handles_what_an_encoder_meets() {
     let runner = Runner::new(Kind::Static);
-    let emulator = start_emulator();
+    let emulator = start_public_read_emulator();
     pushes_to_a_new_channel(&runner, &emulator, "enc-new");
     keeps_an_existing_channel(&runner, &emulator);
     refused_publishes(&runner, &emulator);
@@ -273,7 +287,7 @@ fn static_encoder_push_handles_what_an_encoder_meets() {
 #[test]
 fn shared_encoder_push_pushes() {
     let runner = Runner::new(Kind::Shared);
-    let emulator = start_emulator();
+    let emulator = start_public_read_emulator();
     pushes_to_a_new_channel(&runner, &emulator, "enc-shared");
 }
 
@@ -282,7 +296,7 @@ fn shared_encoder_push_pushes() {
 #[test]
 fn asan_encoder_push_is_clean() {
     let runner = Runner::new(Kind::Asan);
-    let emulator = start_emulator();
+    let emulator = start_public_read_emulator();
     pushes_to_a_new_channel(&runner, &emulator, "enc-asan");
     refused_publishes(&runner, &emulator);
     disabled_mid_push(&runner, &emulator);

@@ -28,5 +28,6 @@ mod hostile;
 mod install;
 mod lifecycle;
 mod linking;
+mod play;
 mod sanitizers;
 mod threads;

@@ -23,6 +23,7 @@ const OSS_VARS: &[&str] = &[
     "OSSLIVE_CONNECT_TIMEOUT_MS",
     "OSSLIVE_MAX_ATTEMPTS",
     "OSSLIVE_DEADLINE_MS",
+    "OSSLIVE_SIGNATURE_VERSION",
 ];
 
 const SANITIZER_ENV: &[(&str, &str)] = &[
@@ -209,12 +210,13 @@ impl Run {
 }
 
 /// A run's stdout as the harness shows it: all of it, except the STS token in the signed
-/// RTMP URL that `sign_rtmp_url` exists to print. That URL carries the token by OSS's
-/// design and is a bearer credential the header says not to log, so the harness does not
-/// log it either; anything else, and that program's stderr, is shown as printed, so the
-/// secret scan of scripts/test-all still sees a token that leaks anywhere else.
+/// URL that `sign_rtmp_url` and `sign_play_url` exist to print (`security-token=`, and
+/// V4's `x-oss-security-token=`). That URL carries the token by OSS's design and is a
+/// bearer credential the header says not to log, so the harness does not log it either;
+/// anything else, and those programs' stderr, is shown as printed, so the secret scan of
+/// scripts/test-all still sees a token that leaks anywhere else.
 fn loggable_stdout(program: &str, stdout: &str) -> String {
-    if program != "sign_rtmp_url" {
+    if program != "sign_rtmp_url" && program != "sign_play_url" {
         return stdout.to_owned();
     }
     stdout

@@ -56,7 +56,10 @@ def emulator_binary():
     return path
 
 
-def server_args(tokens=(SECURITY_TOKEN,), buckets=(), data_dir=None, credentials=True):
+def server_args(tokens=(SECURITY_TOKEN,), buckets=(), data_dir=None, credentials=True,
+                bucket_acls=()):
+    """Command-line flags; bucket_acls holds "BUCKET=ACL" values (buckets are private
+    unless one says public-read)."""
     args = []
     if credentials:
         args += ["--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET]
@@ -64,6 +67,8 @@ def server_args(tokens=(SECURITY_TOKEN,), buckets=(), data_dir=None, credentials
         args += ["--security-token", token]
     for bucket in buckets:
         args += ["--bucket", bucket]
+    for acl in bucket_acls:
+        args += ["--bucket-acl", acl]
     if data_dir is not None:
         args += ["--data-dir", str(data_dir)]
     return args + ["--region", REGION]

@@ -113,6 +113,12 @@ pub fn string_to_sign(req: &SignedRequest<'_>) -> String {
         .filter(|d| !d.is_empty())
         .or_else(|| req.header("date"))
         .unwrap_or("");
+    string_to_sign_dated(req, date)
+}
+
+/// The V1 string-to-sign of a request with `date` on the date line: a presigned URL puts
+/// its `Expires` there ([`super::presign`]), whatever date headers the request carries.
+pub fn string_to_sign_dated(req: &SignedRequest<'_>, date: &str) -> String {
     let oss_headers: String = req
         .oss_headers()
         .into_iter()

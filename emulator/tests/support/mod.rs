@@ -5,6 +5,9 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod hostile;
+pub mod presign;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -148,6 +148,9 @@ void check_strings(const example_env *env, const op_context *ctx, const char *hu
 /* ranges.c: integers, constants and times out of range. */
 void check_ranges(const op_context *ctx);
 
+/* presign.c: every hostile argument of the presigned URL functions. */
+void check_presign(const op_context *ctx, const char *huge, const char *huge_m3u8);
+
 /* results.c: out-of-range indexes on real results, huge headers to a live server. */
 int run_results(const example_env *env, const char *seeded, size_t huge_bytes);
 
