@@ -155,6 +155,9 @@ fn wait_for_idle_closes(seen: &Seen, n: usize) {
     std::thread::sleep(Duration::from_millis(20));
 }
 
+/// One call under test, by its HTTP method.
+type Call = &'static dyn Fn(&Bucket);
+
 fn no_retry_logged(lines: &Mutex<Vec<String>>) {
     let lines = lines.lock().unwrap();
     assert!(
@@ -169,7 +172,7 @@ fn no_retry_logged(lines: &Mutex<Vec<String>>) {
 fn a_call_after_the_server_closed_the_idle_connection_succeeds_sent_once() {
     let (addr, seen) = server(Duration::from_millis(100));
     let (bucket, lines) = bucket(addr);
-    let calls: [(&str, &dyn Fn(&Bucket)); 3] = [
+    let calls: [(&str, Call); 3] = [
         ("GET", &|b| {
             b.get_live_channel_stat("ka").unwrap();
         }),

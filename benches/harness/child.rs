@@ -1,6 +1,8 @@
 //! osslive from Rust in a process of its own, as the C programs run: this harness started
 //! again with BENCH_CHILD set, printing its timings in c_bench's format.
 
+use std::path::Path;
+
 use crate::cabi::CBench;
 use crate::clients::{Op, bucket_for, run_osslive};
 use crate::report::Series;
@@ -8,7 +10,16 @@ use crate::report::Series;
 /// Runs `run_osslive` in a child process (this harness again, with BENCH_CHILD set).
 pub fn run_child(op: Op, endpoint: &str, calls: usize) -> Result<Series, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-    CBench { path: exe }.run_with_env(
+    run_child_of(&exe, op, endpoint, calls)
+}
+
+/// Runs `run_osslive` of the harness `exe` (this one or another build, BENCH_VERSUS) in a
+/// child process.
+pub fn run_child_of(exe: &Path, op: Op, endpoint: &str, calls: usize) -> Result<Series, String> {
+    CBench {
+        path: exe.to_path_buf(),
+    }
+    .run_with_env(
         &["--bench"],
         &[("BENCH_CHILD", format!("{} {endpoint} {calls}", op.name()))],
     )
