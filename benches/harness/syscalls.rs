@@ -56,14 +56,19 @@ fn strace_child(
     op: Op,
     endpoint: &str,
     calls: usize,
+    pause_ms: Option<u64>,
     file: &Path,
 ) -> Result<Counts, String> {
+    let spec = match pause_ms {
+        Some(ms) => format!("{} {endpoint} {calls} {ms}", op.name()),
+        None => format!("{} {endpoint} {calls}", op.name()),
+    };
     let out = Command::new("strace")
         .args(["-f", "-c", "-o"])
         .arg(file)
         .arg(exe)
         .arg("--bench")
-        .env("BENCH_CHILD", format!("{} {endpoint} {calls}", op.name()))
+        .env("BENCH_CHILD", spec)
         .output()
         .map_err(|e| format!("cannot run strace: {e}"))?;
     if !out.status.success() {
@@ -88,6 +93,14 @@ struct PerCall {
     by_name: BTreeMap<String, Vec<f64>>,
 }
 
+/// How the client calls: back to back, or paced (milliseconds between calls, so that
+/// every pooled connection is older than the moment it is trusted without a probe).
+#[derive(Clone, Copy)]
+enum Pace {
+    BackToBack,
+    Apart(u64),
+}
+
 /// Counts the system calls of one call of osslive in the harness `exe`, as the difference
 /// between a short and a long run divided by the difference in calls.
 fn count_per_call(
@@ -95,9 +108,14 @@ fn count_per_call(
     tag: &str,
     op: Op,
     endpoint: &str,
+    pace: Pace,
     s: &Settings,
 ) -> Result<PerCall, String> {
-    let (short, long) = if s.quick { (100, 1100) } else { (200, 2200) };
+    let (short, long, pause, reps) = match pace {
+        Pace::BackToBack if s.quick => (100, 1100, None, s.rounds.min(3)),
+        Pace::BackToBack => (200, 2200, None, s.rounds.min(3)),
+        Pace::Apart(ms) => (50, 250, Some(ms), 1),
+    };
     let mut per = PerCall {
         totals: Vec::new(),
         writes: Vec::new(),
@@ -105,17 +123,21 @@ fn count_per_call(
         by_name: BTreeMap::new(),
     };
     // Counting is nearly deterministic: a few repetitions show whether it is.
-    for rep in 0..s.rounds.min(3) {
+    for rep in 0..reps {
         let file = |n| {
             s.out_dir
                 .join(format!("strace-{tag}-{}-{n}-{rep}.txt", op.name()))
         };
-        let a = strace_child(exe, op, endpoint, short, &file(short))?;
-        let b = strace_child(exe, op, endpoint, long, &file(long))?;
+        let a = strace_child(exe, op, endpoint, short, pause, &file(short))?;
+        let b = strace_child(exe, op, endpoint, long, pause, &file(long))?;
         let n = (long - short) as f64;
         let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
         let (mut total, mut errors, mut written) = (0.0, 0.0, 0.0);
         for name in names {
+            // The pause between paced calls is the benchmark's, not osslive's.
+            if pause.is_some() && name.contains("nanosleep") {
+                continue;
+            }
             let (calls_a, errors_a) = a.get(name).copied().unwrap_or_default();
             let (calls_b, errors_b) = b.get(name).copied().unwrap_or_default();
             let one = ((calls_b - calls_a) / n).max(0.0);
@@ -197,17 +219,33 @@ pub fn section_syscalls(s: &Settings, report: &mut Report) {
             &LiveChannelConfiguration::default(),
         );
         let request = server.first_request().unwrap();
-        let mut clients = vec![(this.clone(), "osslive", "osslive (Rust, own process)", true)];
+        let mut clients = vec![(
+            this.clone(),
+            "osslive",
+            "osslive (Rust, own process)",
+            Pace::BackToBack,
+            true,
+        )];
         if let Some(old) = &s.versus {
             clients.push((
                 old.clone(),
                 "before",
                 "osslive BEFORE (Rust, own process)",
+                Pace::BackToBack,
                 false,
             ));
         }
-        for (exe, tag, who, targets) in clients {
-            match count_per_call(&exe, tag, op, &endpoint, s) {
+        // The other side of the probe rule: calls 5 ms apart, each on a connection idle
+        // for longer than it is trusted, pay one probe each.
+        clients.push((
+            this.clone(),
+            "paced",
+            "osslive (Rust, own process), calls 5 ms apart,",
+            Pace::Apart(5),
+            false,
+        ));
+        for (exe, tag, who, pace, targets) in clients {
+            match count_per_call(&exe, tag, op, &endpoint, pace, s) {
                 Ok(per) => add_rows(report, op, who, per, targets),
                 Err(e) => report.note(e),
             }
