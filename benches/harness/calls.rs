@@ -379,6 +379,28 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                     r,
                 );
             }
+            // wrk and the older build in the latency view too: medians shrug off the
+            // stalls a shared machine throws in, which move throughput from round to round
+            // (wrk reports whole microseconds, so its p50 is coarse).
+            for (other, what) in [
+                (
+                    Contender::Wrk,
+                    "wrk -t1 -c1 p50 ÷ osslive (Rust, own process) p50",
+                ),
+                (
+                    Contender::Versus,
+                    "osslive BEFORE p50 ÷ osslive p50 (both own process)",
+                ),
+            ] {
+                if let Some(r) = per_round_p50(Contender::RustChild, other) {
+                    report.add(
+                        "ratios",
+                        format!("{} / {server}: {what} (latency view)", op.name()),
+                        "×",
+                        r,
+                    );
+                }
+            }
             if let Some(r) = per_round_p50(Contender::COsslive, Contender::RustChild) {
                 report.add(
                     "ratios",

@@ -127,6 +127,31 @@ pub fn section_unpinned(s: &Settings, report: &mut Report) {
                     .collect()
             })
         };
+        let p50_ratio = |a: Who, b: Who| -> Option<Vec<f64>> {
+            let x = &results[who.iter().position(|w| *w == a)?];
+            let y = &results[who.iter().position(|w| *w == b)?];
+            (x.len() == y.len())
+                .then(|| x.iter().zip(y).map(|(x, y)| y.p50_us / x.p50_us).collect())
+        };
+        for (other, what) in [
+            (
+                Who::Wrk,
+                "wrk -t1 -c1 p50 ÷ osslive (Rust, own process) p50",
+            ),
+            (
+                Who::Versus,
+                "osslive BEFORE p50 ÷ osslive p50 (both own process)",
+            ),
+        ] {
+            if let Some(r) = p50_ratio(Who::RustChild, other) {
+                report.add(
+                    "ratios",
+                    format!("{}, unpinned: {what} (latency view)", op.name()),
+                    "×",
+                    r,
+                );
+            }
+        }
         if let Some(r) = ratio(Who::Osslive, Who::Floor) {
             report.add(
                 "ratios",
