@@ -119,13 +119,15 @@ impl Transport for TcpTransport {
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        // Both deadlines from now: the time the held bytes take to send is the read's too.
+        let read_by = Deadline::of(timeout.for_read());
         if !self.held.is_empty() {
             self.send_held(Deadline::of(timeout.for_write()))?;
         }
         let stream = &self.socket.0;
         let input = self.buffers.input_append_buf();
         let amount = bounded(
-            Deadline::of(timeout.for_read()),
+            read_by,
             &mut self.read_timeout,
             |t| stream.set_read_timeout(Some(t)),
             || (&*stream).read(input),
