@@ -6,8 +6,12 @@
 //! A `Client` is an `Arc` of it, every `Bucket` shares that `Arc`.
 
 mod agent;
+mod connect;
+mod deadline;
 mod endpoint;
 mod failure;
+mod liveness;
+mod tcp;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -322,10 +326,14 @@ impl Transport {
         } else {
             request
         };
-        let mut response = self
-            .agent
-            .run(request)
-            .map_err(|e| map_ureq_error(e, deadline_bound))?;
+        let sent = {
+            // A request that is not idempotent must not go out on a connection the server
+            // may have closed, since sending it again on a new one is not safe: whatever
+            // connection the pool hands out for it is probed, however fresh.
+            let _probe = (!idempotent(req.method)).then(liveness::ProbeEveryCheckout::enter);
+            self.agent.run(request)
+        };
+        let mut response = sent.map_err(|e| map_ureq_error(e, deadline_bound))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -380,6 +388,13 @@ impl Transport {
             error: Error::service(error),
         })
     }
+}
+
+/// Whether sending a request with this method twice does what sending it once does: all
+/// LiveChannel calls but PostVodPlaylist (`POST`), each of which has OSS build and write a
+/// playlist, and HTTP does not promise that a POST may be repeated.
+fn idempotent(method: &str) -> bool {
+    method != "POST"
 }
 
 impl std::fmt::Debug for Transport {
