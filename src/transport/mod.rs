@@ -219,7 +219,27 @@ impl Transport {
                 }
             };
             let left = deadline.saturating_duration_since(Instant::now());
-            if !failure.retryable || attempt >= policy.max_attempts || left.is_zero() {
+            // A request that is not idempotent is sent again only when OSS surely did not
+            // act on it: it never left (no connection), or OSS said it refused it.
+            let unsafe_to_repeat =
+                !idempotent(req.method) && may_have_been_processed(&failure.error);
+            if unsafe_to_repeat && failure.retryable {
+                self.log(log::Level::Warn, || {
+                    format!(
+                        "{} {} attempt {attempt} failed ({}) after the request may have reached \
+                         OSS; not sent again, because {} is not idempotent",
+                        req.method,
+                        req.key.unwrap_or("/"),
+                        failure.error,
+                        req.method
+                    )
+                });
+            }
+            if !failure.retryable
+                || unsafe_to_repeat
+                || attempt >= policy.max_attempts
+                || left.is_zero()
+            {
                 let mut error = failure.error;
                 error.set_attempts(attempt);
                 return Err(error);
@@ -395,6 +415,25 @@ impl Transport {
 /// playlist, and HTTP does not promise that a POST may be repeated.
 fn idempotent(method: &str) -> bool {
     method != "POST"
+}
+
+/// Whether OSS may have acted on a request that failed this way. Only a failure before
+/// the request left (name lookup, connecting) or an answer saying it was refused (503,
+/// 429, a skewed clock) proves it did not; a reset, a timeout while waiting for the answer,
+/// or another 5xx leaves it open.
+fn may_have_been_processed(error: &Error) -> bool {
+    use crate::error::{TimeoutKind, TransportErrorKind};
+    match error {
+        Error::Transport(t) => !matches!(
+            t.kind(),
+            TransportErrorKind::Dns | TransportErrorKind::Connect
+        ),
+        Error::Timeout(t) => t.kind() != TimeoutKind::Connect,
+        Error::Service(s) => {
+            !(s.status == 503 || s.status == 429 || s.code == "RequestTimeTooSkewed")
+        }
+        _ => true,
+    }
 }
 
 impl std::fmt::Debug for Transport {
