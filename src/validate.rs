@@ -39,6 +39,9 @@ const END_NOT_AFTER_START: &str = "must be greater than startTime";
 /// `endTime` more than one day after `startTime`.
 const SPAN_OVER_ONE_DAY: &str = "must be at most 86400 s after startTime";
 
+/// A value holding a character XML cannot carry.
+const NOT_XML: &str = "must not contain";
+
 /// Longest stretch of an offending value that goes into a message; values can be kilobytes.
 const SHOWN_CHARS: usize = 64;
 
@@ -79,6 +82,25 @@ fn max_bytes(field: &'static str, s: &str, max: usize) -> Result<(), InvalidInpu
     }
 }
 
+/// Every character of `s` is one XML 1.0 can carry (its `Char` production: no C0 control
+/// but tab, LF and CR, no U+FFFE or U+FFFF), raw or escaped. The value goes into an XML
+/// body or comes back in one (a channel name in ListLiveChannel), where such a character
+/// would make the whole document unreadable.
+fn xml_text(field: &'static str, s: &str) -> Result<(), InvalidInput> {
+    let is_xml_char = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    match s.chars().find(|&c| !is_xml_char(c)) {
+        None => Ok(()),
+        Some(c) => fail(
+            field,
+            format!(
+                "{NOT_XML} U+{:04X}, a character XML cannot carry (in {})",
+                u32::from(c),
+                shown(s)
+            ),
+        ),
+    }
+}
+
 fn not_empty(field: &'static str, s: &str) -> Result<(), InvalidInput> {
     if s.is_empty() {
         fail(field, EMPTY)
@@ -114,10 +136,14 @@ pub fn bucket_name(name: &str) -> Result<(), InvalidInput> {
     bucket_rules("Bucket", name)
 }
 
-/// `LiveChannel`: an object key (1–1023 bytes of UTF-8, not starting with `\`) without `/`.
+/// `LiveChannel`: an object key (1–1023 bytes of UTF-8, not starting with `\`) without `/`,
+/// and only characters XML can carry.
 ///
 /// The leading-backslash rule is OSS's object-naming rule (Java's SDK checks it too). There
-/// is deliberately no rule against control characters or a 64-byte cap: OSS has neither.
+/// is deliberately no 64-byte cap (OSS has none), and tab, LF and CR are allowed; the other
+/// control characters, U+FFFE and U+FFFF are not: ListLiveChannel echoes every name of the
+/// bucket in XML, which cannot carry them, so one such channel would make every listing
+/// unreadable (the emulator refuses such names too).
 pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
     let field = "LiveChannel";
     if name.is_empty() {
@@ -135,12 +161,14 @@ pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
     if name.starts_with('\\') {
         return fail(field, format!("{} must not start with '\\'", shown(name)));
     }
-    Ok(())
+    xml_text(field, name)
 }
 
-/// `Description`: at most 128 bytes; OSS counts UTF-8 bytes, not characters.
+/// `Description`: at most 128 bytes (OSS counts UTF-8 bytes, not characters) that XML
+/// can carry.
 pub fn description(s: &str) -> Result<(), InvalidInput> {
-    max_bytes("Description", s, 128)
+    max_bytes("Description", s, 128)?;
+    xml_text("Description", s)
 }
 
 /// `Status` of a configuration: exactly `enabled` or `disabled` (lower case).
@@ -434,6 +462,36 @@ mod tests {
         assert_eq!(field_of(channel_name("a/b")), "LiveChannel");
         assert_eq!(field_of(channel_name("/")), "LiveChannel");
         assert_eq!(field_of(channel_name("\\ab")), "LiveChannel");
+        // Issue 14: a name XML cannot carry would break every ListLiveChannel of the bucket.
+        for c in (0u32..0x20).filter_map(char::from_u32) {
+            let name = format!("a{c}b");
+            match c {
+                '\t' | '\n' | '\r' => assert_eq!(channel_name(&name), Ok(()), "{name:?}"),
+                _ => {
+                    let e = channel_name(&name).unwrap_err();
+                    assert_eq!(e.field, "LiveChannel");
+                    assert!(e.rule.starts_with(NOT_XML), "{e}");
+                }
+            }
+        }
+        assert_eq!(
+            channel_name("a\u{0}b").unwrap_err().to_string(),
+            "invalid LiveChannel: must not contain U+0000, a character XML cannot carry \
+             (in \"a\\0b\")"
+        );
+        assert!(
+            channel_name("x\u{fffe}")
+                .unwrap_err()
+                .rule
+                .contains("U+FFFE")
+        );
+        assert!(
+            channel_name("\u{ffff}")
+                .unwrap_err()
+                .rule
+                .contains("U+FFFF")
+        );
+        assert_eq!(channel_name("\u{fffd}\u{10000}"), Ok(()));
     }
 
     #[test]
@@ -455,6 +513,8 @@ mod tests {
         let chars128 = format!("{s127}é");
         assert_eq!(chars128.chars().count(), 128);
         assert_eq!(field_of(description(&chars128)), "Description");
+        assert!(description("a\u{1}").unwrap_err().rule.starts_with(NOT_XML));
+        assert_eq!(description("tab\tnew\nline"), Ok(()));
     }
 
     #[test]

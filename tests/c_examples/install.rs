@@ -1,4 +1,5 @@
-//! The header alone as C99 and C++11, and `make install` with its pkg-config file.
+//! The header alone as C99 and C++11, and `make install` with its pkg-config file (its
+//! CMake package is `cmake.rs`'s).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,8 +18,8 @@ fn header_compiles_alone_as_c99_and_cpp11() {
     );
 }
 
-/// `make install` lays out the header, both libraries and a pkg-config file that a
-/// program can be built with.
+/// `make install` lays out the header, both libraries, the CMake package and a
+/// pkg-config file that a program can be built with.
 #[test]
 fn install_lays_out_a_usable_prefix() {
     let built = built();
@@ -36,6 +37,9 @@ fn install_lays_out_a_usable_prefix() {
         std::fs::read_link(lib.join("libosslive.so")).expect("a symlink"),
         PathBuf::from(&soname)
     );
+    for file in ["osslive-config.cmake", "osslive-config-version.cmake"] {
+        assert!(lib.join("cmake/osslive").join(file).is_file(), "{file}");
+    }
     let pc = std::fs::read_to_string(lib.join("pkgconfig/osslive.pc")).expect("osslive.pc");
     for line in [
         format!("prefix={}", prefix.display()),
@@ -97,25 +101,4 @@ fn install_lays_out_a_usable_prefix() {
         "{}",
         run.stdout
     );
-}
-
-/// Runs another target of the examples Makefile with the settings of the shared build.
-fn make(built: &Built, args: &[&str]) -> String {
-    let output = Command::new("make")
-        .arg("-C")
-        .arg(repo_root().join("examples-c"))
-        .arg(format!("OSSLIVE_LIB_DIR={}", built.lib_dir.display()))
-        .arg(format!("BUILD_DIR={}", built.build_dir.display()))
-        .args(args)
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .output()
-        .expect("run make");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "make {args:?} failed:\n{text}");
-    text
 }

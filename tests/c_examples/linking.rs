@@ -22,6 +22,7 @@ const PROGRAMS: &[&str] = &[
     "get_channel_history",
     "delete_channel",
     "client_threads",
+    "encoder_push",
     "hostile_input",
     "hello",
 ];
