@@ -1,12 +1,17 @@
 //! `sign_play_url`: the URL of a channel's playlist with `x-oss-process=hls/sign`, in the
 //! emulator's path style, signed with V4 or, under `OSSLIVE_SIGNATURE_VERSION=1`, V1, the
 //! STS token in it, its query exactly what the signing functions give for its own date and
-//! expiry. Fetching through it is the emulator's part (private buckets, `hls/sign`); here
-//! the URL's shape and signature are checked.
+//! expiry; and the URLs it prints read the emulator's private bucket, a VOD playlist coming
+//! back with every segment signed. (tests/encoder_e2e.rs plays them with ffprobe.)
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, UNIX_EPOCH};
 
 use osslive::encoding::percent_decode;
 use osslive::signing::presign;
 use osslive_emulator::Emulator;
+use osslive_emulator::model::Fragment;
 
 use crate::build::*;
 use crate::env::*;
@@ -108,6 +113,73 @@ fn request<'a>(key: &'a str, own: &'a [(&'a str, &'a str)]) -> presign::PresignR
     }
 }
 
+/// Status and body of a GET of `url` on `emulator` as a player sends it: no header
+/// signature, only what the URL holds.
+fn player_get(emulator: &Emulator, url: &str) -> (u16, String) {
+    let target = url
+        .strip_prefix(&format!("http://{}", emulator.addr()))
+        .unwrap_or_else(|| panic!("{url} is not on the emulator"));
+    let mut stream = TcpStream::connect(emulator.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        emulator.addr()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
+    (head[9..12].parse().unwrap(), body.to_owned())
+}
+
+/// The URLs `sign_play_url` prints read the private bucket, in both versions: a VOD
+/// playlist over two recorded fragments, every segment URI signed and readable; the same
+/// URL unsigned is refused.
+fn play_urls_read_the_private_bucket(r: &Runner, emulator: &Emulator, env: &Env, v1: &Env) {
+    r.ok(env, "create_channel", &["c-read"]);
+    let now = unix_now() as u64;
+    let fragments = [now - 10, now - 5]
+        .iter()
+        .map(|&at| {
+            let fragment = Fragment {
+                start_time: UNIX_EPOCH + Duration::from_secs(at),
+                duration: 5.0,
+                name: format!("{at}000.ts"),
+            };
+            (fragment, format!("segment {at}").into_bytes())
+        })
+        .collect();
+    emulator.add_fragments(BUCKET, "c-read", fragments).unwrap();
+    let (start, end) = ((now - 20).to_string(), now.to_string());
+    r.ok(
+        env,
+        "post_vod_playlist",
+        &["c-read", "vod.m3u8", &start, &end],
+    );
+    for (what, env) in [("V4", env), ("V1", v1)] {
+        let run = r.ok(env, "sign_play_url", &["c-read", "vod.m3u8", "60"]);
+        let (url, _) = printed(&run);
+        let (status, playlist) = player_get(emulator, url);
+        assert_eq!(status, 200, "{what}: {playlist}");
+        let uris: Vec<&str> = playlist.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(uris.len(), 2, "{what}: {playlist}");
+        for uri in uris {
+            let segment = format!("http://{}{uri}", emulator.addr());
+            let (status, body) = player_get(emulator, &segment);
+            assert_eq!(status, 200, "{what}: {uri}");
+            assert!(body.starts_with("segment "), "{what}: {body}");
+        }
+        let unsigned = url.split('?').next().unwrap();
+        let (status, body) = player_get(emulator, unsigned);
+        assert_eq!(status, 403, "{what}: {body}");
+        assert!(body.contains("<Code>AccessDenied</Code>"), "{what}: {body}");
+    }
+}
+
 /// Play URLs in both versions, and the refusals of bad ones.
 pub fn play_urls(r: &Runner, emulator: &Emulator) {
     let env = Env::for_emulator(emulator);
@@ -155,6 +227,8 @@ pub fn play_urls(r: &Runner, emulator: &Emulator) {
         .has_err_line("error: invalid argument");
     let run = r.expect(&env, 1, "sign_play_url", &["c/play"]);
     assert!(run.stderr.contains("invalid LiveChannel"), "{}", run.stderr);
+
+    play_urls_read_the_private_bucket(r, emulator, &env, &v1);
 
     // The version applies to requests too: the emulator takes V1 header signatures.
     r.ok(&v1, "create_channel", &["c-play-v1"])
