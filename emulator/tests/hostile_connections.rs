@@ -98,7 +98,9 @@ fn idle_connections_over_the_cap_lock_nobody_out() {
     e.assert_answers();
     e.create_channel("after-idle");
     // The connections idle the longest gave their slots away, the last ones still wait.
-    assert!(closed_by_server(&mut idle[0], ANSWER_WITHIN));
+    // (Each evicted connection is closed by its own thread: on a loaded machine that can
+    // take longer than the second the new clients were answered in.)
+    assert!(closed_by_server(&mut idle[0], Duration::from_secs(10)));
     assert!(!closed_by_server(
         idle.last_mut().unwrap(),
         Duration::from_millis(100)

@@ -310,7 +310,12 @@ fn fault_scenarios(r: &Runner) {
     run.has_err_line("error: timeout");
     assert_failure_message(&run, "timeout: ");
     // More than one attempt fitted in the deadline: the request timeout ended each one.
-    assert_failure_message(&run, " attempts)");
+    // Under valgrind on a loaded machine the first attempt alone can take the whole
+    // deadline, so there the run checks memory and the bounded time, and the native runs
+    // check the attempts.
+    if !r.valgrind {
+        assert_failure_message(&run, " attempts)");
+    }
     assert!(
         !run.stderr.contains("http status:"),
         "an answer to a stalled request:\n{}",
