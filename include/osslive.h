@@ -9,6 +9,11 @@
  *   osslive_error **err that may be NULL; on failure *err receives an error with the
  *   HTTP status, OSS Code, EC, message, request id and whether a retry may help; free
  *   it with osslive_error_free(). Out-parameters are written only on success.
+ * - The error contract: *err must be NULL on entry. A call given a non-NULL *err does
+ *   nothing and returns OSSLIVE_ERR_INVALID_ARGUMENT, leaving *err as it was (it is
+ *   never freed nor overwritten, so an unread error is not leaked). After a successful
+ *   call *err is still NULL. So: set err = NULL, and after reading an error free it and
+ *   set err = NULL again before the next call.
  * - Input strings are copied and must be NUL-terminated UTF-8; anything else is
  *   OSSLIVE_ERR_INVALID_ARGUMENT, never undefined behaviour. Returned strings are
  *   NUL-terminated UTF-8 owned by the handle they come from and valid until it is freed.

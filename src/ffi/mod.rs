@@ -5,8 +5,10 @@
 //! - Everything is prefixed `osslive_`. Handles are opaque; the library allocates and
 //!   frees them, and every `_free` accepts NULL.
 //! - Every fallible function returns an `int` status, `OSSLIVE_OK` (0) on success or a
-//!   negative `OSSLIVE_ERR_*`, and takes a last `osslive_error **err` that may be NULL. On
-//!   failure `*err` receives an error to read and free; on success it is left alone.
+//!   negative `OSSLIVE_ERR_*`, and takes a last `osslive_error **err` that may be NULL.
+//!   `*err` must be NULL on entry: a non-NULL one is refused (`OSSLIVE_ERR_INVALID_ARGUMENT`,
+//!   nothing done, `*err` untouched), as it is either an error not yet freed or garbage.
+//!   On failure `*err` receives an error to read and free; on success it stays NULL.
 //!   Out-parameters are written only on success.
 //! - Input strings are copied and must be NUL-terminated UTF-8; anything else is an
 //!   `OSSLIVE_ERR_INVALID_ARGUMENT`, never undefined behaviour. Returned strings are
