@@ -124,6 +124,16 @@
 #define OSSLIVE_RTMP_TOKEN_UNSIGNED 1
 
 /**
+ * The longest timeout, deadline or retry base delay, in milliseconds: one day.
+ */
+#define OSSLIVE_MAX_DURATION_MS 86400000
+
+/**
+ * The most attempts `osslive_config_set_retry` accepts per call, the first included.
+ */
+#define OSSLIVE_RETRY_MAX_ATTEMPTS 100
+
+/**
  * Log levels passed to an `osslive_log_callback`.
  */
 #define OSSLIVE_LOG_ERROR 1
@@ -172,6 +182,12 @@
  * GetLiveChannelStat: the channel is disabled (`Disabled`).
  */
 #define OSSLIVE_LIVE_DISABLED 2
+
+/**
+ * The longest validity of a signed RTMP push URL, in seconds: 7 days. A push URL is a
+ * bearer credential; sign a new one for each (re)connection rather than one for years.
+ */
+#define OSSLIVE_RTMP_URL_MAX_SECONDS 604800
 
 /**
  * The longest validity of a presigned URL, in seconds: 7 days, OSS's limit for V4,
@@ -303,7 +319,9 @@ void osslive_config_free(osslive_config *config);
 
 /**
  * Sets the endpoint: `oss-cn-hangzhou.aliyuncs.com` (https), or with a scheme,
- * `http://127.0.0.1:9100`. Required.
+ * `http://127.0.0.1:9100`. Required. Checked at once: an empty endpoint, a scheme other
+ * than `http://` and `https://`, a path or a port outside 1 to 65535 is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"endpoint"`.
  *
  * # Safety
  * `config` is NULL or a live configuration; `endpoint` is NULL or a NUL-terminated string.
@@ -312,7 +330,9 @@ int osslive_config_set_endpoint(osslive_config *config, const char *endpoint, os
 
 /**
  * Sets the region V4 signatures are scoped to (`cn-hangzhou`). Needed for V4 unless the
- * endpoint is of the form `oss-REGION[-internal].aliyuncs.com`.
+ * endpoint is of the form `oss-REGION[-internal].aliyuncs.com`; `""` derives it from the
+ * endpoint again. Checked at once: letters, digits and `-` only, at most 64 (field
+ * `"region"`).
  *
  * # Safety
  * `config` is NULL or a live configuration; `region` is NULL or a NUL-terminated string.
@@ -360,39 +380,45 @@ int osslive_config_set_addressing(osslive_config *config, int addressing, ossliv
 
 /**
  * Timeouts in milliseconds: to connect (default 10000) and for a whole request
- * (default 30000). Both must be greater than zero.
+ * (default 30000). Each must be from 1 to `OSSLIVE_MAX_DURATION_MS` (one day); a value
+ * out of range, negative included, is an `OSSLIVE_ERR_INVALID_ARGUMENT` naming it
+ * (`"connect_ms"` or `"request_ms"`) and changes nothing.
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_timeouts_ms(osslive_config *config,
-                                   uint32_t connect_ms,
-                                   uint32_t request_ms,
+                                   int64_t connect_ms,
+                                   int64_t request_ms,
                                    osslive_error **err);
 
 /**
  * Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
  * 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
- * (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
- * jitter starting from `base_delay_ms` (default 200).
+ * (default 3; 1 turns retries off; at most `OSSLIVE_RETRY_MAX_ATTEMPTS`), with exponential
+ * backoff and full jitter starting from `base_delay_ms` (default 200; 0 to
+ * `OSSLIVE_MAX_DURATION_MS`). A value out of range, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` naming it (`"max_attempts"` or `"base_delay_ms"`) and
+ * changes nothing.
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_retry(osslive_config *config,
-                             uint32_t max_attempts,
-                             uint32_t base_delay_ms,
+                             int max_attempts,
+                             int64_t base_delay_ms,
                              osslive_error **err);
 
 /**
  * The most one call may take across all its attempts and backoffs, in milliseconds
- * (default 60000; must be greater than zero).
+ * (default 60000; 1 to `OSSLIVE_MAX_DURATION_MS`; out of range, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` naming `"deadline_ms"`).
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_deadline_ms(osslive_config *config,
-                                   uint32_t deadline_ms,
+                                   int64_t deadline_ms,
                                    osslive_error **err);
 
 /**
@@ -412,7 +438,8 @@ int osslive_config_set_log_callback(osslive_config *config,
                                     osslive_error **err);
 
 /**
- * Sets the `User-Agent` header.
+ * Sets the `User-Agent` header. Checked at once: no control character (CR, LF...) and
+ * at most 16 KiB (field `"user_agent"`).
  *
  * # Safety
  * `config` is NULL or a live configuration; `user_agent` is NULL or NUL-terminated.
@@ -1343,7 +1370,8 @@ void osslive_vod_playlist_free(osslive_vod_playlist *playlist);
 
 /**
  * Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
- * future). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
+ * future, at most `OSSLIVE_RTMP_URL_MAX_SECONDS` from now; otherwise an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
  * this push. Nothing is sent; credentials are read as for a request. On success
  * `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
  *
@@ -1360,8 +1388,10 @@ int osslive_sign_rtmp_url(const osslive_client *client,
                           osslive_error **err);
 
 /**
- * Signs an RTMP push URL for `channel`, valid for `seconds` (more than 0) from now; as
- * `osslive_sign_rtmp_url` otherwise.
+ * Signs an RTMP push URL for `channel`, valid for `seconds` from now: 1 to
+ * `OSSLIVE_RTMP_URL_MAX_SECONDS` (7 days); anything else, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`. As `osslive_sign_rtmp_url`
+ * otherwise.
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
@@ -1371,7 +1401,7 @@ int osslive_sign_rtmp_url_valid_for(const osslive_client *client,
                                     const char *bucket,
                                     const char *channel,
                                     const char *playlist_name,
-                                    uint32_t seconds,
+                                    int64_t seconds,
                                     osslive_rtmp_url **url_out,
                                     osslive_error **err);
 
