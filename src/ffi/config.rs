@@ -40,7 +40,9 @@ pub struct osslive_config {
 
 /// A new configuration with the defaults: V4 signing, credentials from the environment
 /// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`), 10 s to connect
-/// and 30 s per request. Free it with `osslive_config_free`. NULL only if out of memory.
+/// and 30 s per request. Free it with `osslive_config_free`. Out of memory the process
+/// aborts, as for every allocation of the library; NULL only for an internal error (a
+/// bug), so a NULL check stays good practice.
 #[unsafe(no_mangle)]
 pub extern "C" fn osslive_config_new() -> *mut osslive_config {
     new_handle(|| osslive_config {
@@ -316,7 +318,10 @@ unsafe impl Sync for UserData {}
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
-/// `user_data` from any thread for as long as any client made from this configuration lives.
+/// `user_data` from any thread until every client made from this configuration (or from a
+/// copy of it made by a later `osslive_client_new`) is freed, and every pager made through
+/// those clients too: a pager keeps its client's settings and logs its requests after the
+/// client and the configuration are freed. Freeing the configuration alone does not end it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_config_set_log_callback(
     config: *mut osslive_config,

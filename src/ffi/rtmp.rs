@@ -23,13 +23,13 @@ const _: () = assert!(OSSLIVE_RTMP_URL_MAX_SECONDS as u64 == crate::validate::MA
 
 /// Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
 /// future, at most `OSSLIVE_RTMP_URL_MAX_SECONDS` from now; otherwise an
-/// `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
-/// this push. Nothing is sent; credentials are read as for a request. On success
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`). `playlist_name` (NULL or
+/// `""` for none) overrides the channel's m3u8 name for this push. Nothing is sent; credentials are read as for a request. On success
 /// `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_rtmp_url(
     client: *const osslive_client,
@@ -59,8 +59,8 @@ pub unsafe extern "C" fn osslive_sign_rtmp_url(
 /// otherwise.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_rtmp_url_valid_for(
     client: *const osslive_client,

@@ -34,10 +34,13 @@ static void check_status_strings(void)
     size_t i;
     const char *version = osslive_version();
 
-    if (version == NULL || strncmp(version, "osslive/", 8) != 0) {
-        fail("osslive_version", "got %s", version == NULL ? "NULL" : version);
+    /* One form for the library and the header: "MAJOR.MINOR.PATCH" and the number. */
+    if (version == NULL || strcmp(version, OSSLIVE_VERSION) != 0) {
+        fail("osslive_version", "got %s, the header says %s", version == NULL ? "NULL" : version,
+             OSSLIVE_VERSION);
     }
     pass("osslive_version");
+    check_int("osslive_version_number", osslive_version_number(), OSSLIVE_VERSION_NUMBER);
     for (i = 0; i < sizeof known / sizeof known[0]; i++) {
         const char *text = osslive_status_str(known[i]);
         snprintf(what, sizeof what, "osslive_status_str(%d) is its own text", known[i]);
