@@ -51,7 +51,7 @@ pub fn require_tool(program: &str, what: &str) -> Result<(), String> {
     }
 }
 
-fn c_compiler() -> String {
+pub fn c_compiler() -> String {
     std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned())
 }
 

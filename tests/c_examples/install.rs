@@ -110,7 +110,7 @@ fn install_lays_out_a_usable_prefix() {
 }
 
 /// Runs another target of the examples Makefile with the settings of the shared build.
-fn make(built: &Built, args: &[&str]) -> String {
+pub fn make(built: &Built, args: &[&str]) -> String {
     let output = Command::new("make")
         .arg("-C")
         .arg(repo_root().join("examples-c"))

@@ -22,4 +22,5 @@ mod lifecycle;
 mod linking;
 mod play;
 mod sanitizers;
+mod static_link;
 mod threads;
