@@ -177,7 +177,7 @@ fn archive_links_beside_another_rust_static_library() {
                     .args(native),
                 &format!("linking with {linker}, {name}"),
             );
-            let run = run_with_timeout(Command::new(&exe), Duration::from_secs(60), &name);
+            let run = run_with_timeout(Command::new(&exe), Duration::from_secs(60), name);
             assert_eq!(run.code, Some(0), "{linker} {name}: {}", run.stderr);
             assert_eq!(
                 run.stdout.trim(),
