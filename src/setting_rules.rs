@@ -133,14 +133,6 @@ pub(crate) fn max_attempts(field: &'static str, attempts: u32) -> Result<(), Inv
     Ok(())
 }
 
-/// A C duration in milliseconds: not negative (a `-1` must not wrap into weeks).
-pub(crate) fn millis(field: &'static str, ms: i64) -> Result<Duration, InvalidInput> {
-    match u64::try_from(ms) {
-        Ok(ms) => Ok(Duration::from_millis(ms)),
-        Err(_) => refuse(field, "must not be negative"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,8 +164,6 @@ mod tests {
         assert!(max_attempts("m", 0).is_err());
         assert!(max_attempts("m", MAX_ATTEMPTS).is_ok());
         assert!(max_attempts("m", MAX_ATTEMPTS + 1).is_err());
-        assert_eq!(millis("ms", -1).unwrap_err().field, "ms");
-        assert_eq!(millis("ms", 1500).unwrap(), Duration::from_millis(1500));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::boundary::{
 };
 use super::error::osslive_error;
 use crate::setting_rules;
+use crate::validate::InvalidInput;
 use crate::{
     Addressing, Client, ClientBuilder, Credentials, EnvironmentCredentials, SignatureVersion,
     TokenForm,
@@ -83,9 +84,21 @@ const _: () =
     assert!(OSSLIVE_MAX_DURATION_MS as u128 == setting_rules::MAX_SETTING_DURATION.as_millis());
 const _: () = assert!(OSSLIVE_RETRY_MAX_ATTEMPTS as u32 == setting_rules::MAX_ATTEMPTS);
 
+/// A duration in milliseconds from C, named `field`: not negative (a `-1` must not wrap
+/// into weeks).
+fn millis(field: &'static str, ms: i64) -> Result<Duration, FfiError> {
+    u64::try_from(ms).map(Duration::from_millis).map_err(|_| {
+        // An InvalidInput, so that osslive_error_field names the parameter.
+        FfiError::from(InvalidInput {
+            field,
+            rule: "must not be negative".into(),
+        })
+    })
+}
+
 /// A timeout or the deadline in milliseconds from C, named `field`: 1 ms to one day.
 fn timeout_ms(field: &'static str, ms: i64) -> Result<Duration, FfiError> {
-    let value = setting_rules::millis(field, ms)?;
+    let value = millis(field, ms)?;
     setting_rules::timeout(field, value)?;
     Ok(value)
 }
@@ -260,7 +273,7 @@ pub unsafe extern "C" fn osslive_config_set_retry(
         // A negative count becomes 0, which the rule refuses.
         let attempts = u32::try_from(max_attempts).unwrap_or(0);
         setting_rules::max_attempts("max_attempts", attempts)?;
-        let base_delay = setting_rules::millis("base_delay_ms", base_delay_ms)?;
+        let base_delay = millis("base_delay_ms", base_delay_ms)?;
         setting_rules::retry_base_delay("base_delay_ms", base_delay)?;
         Ok(b.max_attempts(attempts).retry_base_delay(base_delay))
     })
