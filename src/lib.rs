@@ -43,6 +43,7 @@ pub mod fuzzing;
 pub mod models;
 mod presign_url;
 mod retry;
+mod setting_rules;
 mod settings;
 pub mod signing;
 pub mod time;

@@ -321,6 +321,11 @@ pub(crate) fn playlist_parameter(s: &str) -> Result<(), InvalidInput> {
 /// bearer URL handed to a player cannot outlive a week.
 pub const MAX_PRESIGN_SECONDS: u64 = 7 * 24 * 3600;
 
+/// The longest validity of a signed RTMP push URL, in seconds: 7 days, as for presigned
+/// URLs. OSS sets no limit, but a push URL is a bearer credential: one valid for years
+/// (a negative C number read as unsigned) would let anyone who saw it push for years.
+pub const MAX_RTMP_URL_SECONDS: u64 = 7 * 24 * 3600;
+
 /// `Key` of an object to presign: 1–1023 bytes of UTF-8, not starting with `/` or `\`,
 /// OSS's object-naming rules.
 pub fn object_key(key: &str) -> Result<(), InvalidInput> {

@@ -292,7 +292,7 @@ fn a_post_is_not_repeated_once_it_may_have_reached_oss() {
 
     for fault in [Fault::Reset, Fault::Status(500)] {
         let before = count.load(Ordering::SeqCst);
-        emulator.inject_fault(fault.clone(), 1);
+        emulator.inject_fault(fault, 1);
         let error = post().expect_err("the faulty answer reaches the caller");
         assert_eq!(error.attempts(), 1, "{fault:?}: {error}");
         assert_eq!(

@@ -51,8 +51,8 @@ fn expires_at(expires_unix: i64) -> Result<SystemTime, FfiError> {
 /// with `osslive_presigned_url_free`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_play_url(
     client: *const osslive_client,
@@ -80,8 +80,8 @@ pub unsafe extern "C" fn osslive_sign_play_url(
 /// at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_play_url_until(
     client: *const osslive_client,
@@ -111,8 +111,8 @@ pub unsafe extern "C" fn osslive_sign_play_url_until(
 /// `osslive_sign_play_url`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_presign_get(
     client: *const osslive_client,
@@ -140,8 +140,8 @@ pub unsafe extern "C" fn osslive_presign_get(
 /// at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_presign_get_until(
     client: *const osslive_client,

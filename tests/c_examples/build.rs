@@ -98,7 +98,7 @@ pub fn make(built: &Built, args: &[&str]) -> String {
     text
 }
 
-fn c_compiler() -> String {
+pub fn c_compiler() -> String {
     std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned())
 }
 

@@ -1,5 +1,5 @@
-//! The header alone as C99 and C++11, and `make install` with its pkg-config file (its
-//! CMake package is `cmake.rs`'s).
+//! The header alone (C99, C11, C++98, C++11, C++17; gcc and clang), and `make install`
+//! with its pkg-config files (its CMake package is `cmake.rs`'s).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -9,13 +9,21 @@ use crate::build::*;
 use crate::run::*;
 
 #[test]
-fn header_compiles_alone_as_c99_and_cpp11() {
+fn header_compiles_alone_as_c99_and_cpp98_to_cpp17_with_gcc_and_clang() {
+    require_tool("clang", "clang").unwrap_or_else(|e| panic!("{e}"));
     let built = built();
     let output = make(built, &["check-header"]);
-    assert!(
-        output.contains("-std=c99") && output.contains("-std=c++11"),
-        "{output}"
-    );
+    for std in [
+        "-std=c99",
+        "-std=c11",
+        "-std=c++98",
+        "-std=c++11",
+        "-std=c++17",
+    ] {
+        assert!(output.contains(std), "{std} missing:\n{output}");
+    }
+    assert!(output.contains("clang -std=c99"), "{output}");
+    assert!(output.contains("-pedantic-errors"), "{output}");
 }
 
 /// `make install` lays out the header, both libraries, the CMake package and a
@@ -97,7 +105,8 @@ fn install_lays_out_a_usable_prefix() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("hello from C++: osslive/"),
+        run.stdout
+            .starts_with(&format!("hello from C++: {version} (header {version})")),
         "{}",
         run.stdout
     );

@@ -30,4 +30,5 @@ mod lifecycle;
 mod linking;
 mod play;
 mod sanitizers;
+mod static_link;
 mod threads;

@@ -10,7 +10,7 @@
  * check and stops at the first failure with "FAIL what: why" and exit status 1.
  *
  *   hostile_input calls [HUGE_BYTES]
- *       Every hostile call (nulls.c, strings.c, ranges.c, presign.c). Nothing may
+ *       Every hostile call (nulls.c, strings.c, ranges.c, presign.c, contract.c). Nothing may
  *       reach the server: the test queues a fault on the emulator before and checks that
  *       it is still there afterwards. The "1 MB" strings are HUGE_BYTES long (default 1 MiB, at least
  *       2048): under valgrind, hashing megabytes through an unoptimised library takes
@@ -43,6 +43,7 @@ static int run_calls(const example_env *env, size_t huge_bytes)
     check_strings(env, &ctx, huge, huge_m3u8);
     check_ranges(&ctx);
     check_presign(&ctx, huge, huge_m3u8);
+    check_error_contract(&ctx);
     osslive_client_free(client);
     free(huge);
     free(huge_m3u8);

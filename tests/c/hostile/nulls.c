@@ -340,12 +340,12 @@ static void check_operation_allowed_nulls(const op_context *ctx)
     }
     osslive_rtmp_url_free(url);
     url = NULL;
-    /* The longest validity: UINT32_MAX seconds is about 136 years, before 2286. */
-    EXPECT_OK("sign_rtmp_url_valid_for(UINT32_MAX s)",
-              osslive_sign_rtmp_url_valid_for(ctx->client, ctx->bucket, CHANNEL, NULL, UINT32_MAX,
-                                              &url, E));
-    if (osslive_rtmp_url_expires(url) < (int64_t)time(NULL) + (int64_t)UINT32_MAX - 60) {
-        fail("sign_rtmp_url_valid_for(UINT32_MAX s)", "expires %lld",
+    /* The longest validity, OSSLIVE_RTMP_URL_MAX_SECONDS (7 days), is accepted. */
+    EXPECT_OK("sign_rtmp_url_valid_for(OSSLIVE_RTMP_URL_MAX_SECONDS)",
+              osslive_sign_rtmp_url_valid_for(ctx->client, ctx->bucket, CHANNEL, NULL,
+                                              OSSLIVE_RTMP_URL_MAX_SECONDS, &url, E));
+    if (osslive_rtmp_url_expires(url) < (int64_t)time(NULL) + OSSLIVE_RTMP_URL_MAX_SECONDS - 60) {
+        fail("sign_rtmp_url_valid_for(OSSLIVE_RTMP_URL_MAX_SECONDS)", "expires %lld",
              (long long)osslive_rtmp_url_expires(url));
     }
     osslive_rtmp_url_free(url);
