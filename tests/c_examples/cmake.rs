@@ -133,7 +133,7 @@ fn cmake_consumer_builds_static_and_shared_and_runs() {
     let emulator = start_emulator();
     let env = Env::for_emulator(&emulator);
     let host = emulator.addr();
-    let version_line = format!("library: osslive/{}", env!("CARGO_PKG_VERSION"));
+    let version_line = format!("library: {}", env!("CARGO_PKG_VERSION"));
     let push_server = format!("push server: rtmp://{host}/{BUCKET}/live");
     expect_program(
         &build.join("channel_status_static"),

@@ -118,6 +118,7 @@ impl Registry {
             registry: Arc::clone(self),
             id,
             phase,
+            fresh: AtomicBool::new(true),
         })
     }
 
@@ -199,11 +200,21 @@ pub(super) struct ConnGuard {
     registry: Arc<Registry>,
     id: u64,
     phase: Arc<Phase>,
+    /// True until the connection first waits for a byte: that wait counts from the accept
+    /// (stamped by `register`), not from when its thread got to run, so that on a loaded
+    /// machine the connections that arrived first are still the first to give way.
+    fresh: AtomicBool,
 }
 
 impl ConnGuard {
     /// Moves to `phase`, unless the connection was evicted; false if it was.
     fn set(&self, phase: u8) -> bool {
+        self.set_stamped(phase, true)
+    }
+
+    /// Moves to `phase` (restamping its start if `restamp`), unless the connection was
+    /// evicted; false if it was.
+    fn set_stamped(&self, phase: u8, restamp: bool) -> bool {
         let moved = self
             .phase
             .phase
@@ -211,7 +222,7 @@ impl ConnGuard {
                 (p != EVICTED).then_some(phase)
             })
             .is_ok();
-        if moved {
+        if moved && restamp {
             self.phase
                 .since_ms
                 .store(self.registry.now_ms(), Ordering::SeqCst);
@@ -225,7 +236,8 @@ impl ConnGuard {
     /// Setting the phase before reading `stopping` (and `stop` doing the reverse) guarantees
     /// that either this connection sees the flag or `interrupt_idle` sees this connection.
     pub(super) fn enter_idle(&self) -> bool {
-        if !self.set(IDLE) {
+        let first_wait = self.fresh.swap(false, Ordering::SeqCst);
+        if !self.set_stamped(IDLE, !first_wait) {
             return false;
         }
         if self.registry.is_stopping() {
@@ -292,5 +304,56 @@ impl std::fmt::Debug for Slot<'_> {
         f.debug_struct("Slot")
             .field("id", &self.guard.id)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A connected loopback socket (its peer is dropped with the listener; the registry
+    /// only needs a socket to duplicate and shut down).
+    fn socket(listener: &TcpListener) -> TcpStream {
+        TcpStream::connect(listener.local_addr().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_first_connection_in_gives_way_first_even_if_its_thread_ran_last() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let registry = Arc::new(Registry::new());
+        let first = registry.register(&socket(&listener), 3).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let second = registry.register(&socket(&listener), 3).unwrap();
+        let third = registry.register(&socket(&listener), 3).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        // The later connections' threads reach their first wait before the first one's.
+        assert!(second.enter_idle() && third.enter_idle());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(first.enter_idle());
+        let _fourth = registry.register(&socket(&listener), 3).unwrap();
+        assert!(!first.busy(), "the first connection kept its slot");
+        assert!(second.busy() && third.busy());
+    }
+
+    #[test]
+    fn a_connection_idle_again_after_a_request_counts_from_then() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let registry = Arc::new(Registry::new());
+        let first = registry.register(&socket(&listener), 2).unwrap();
+        let second = registry.register(&socket(&listener), 2).unwrap();
+        assert!(first.enter_idle() && second.enter_idle());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        // The first answers a request and waits again: now the second waited longest.
+        first.leave_idle();
+        assert!(first.busy());
+        first.waiting();
+        assert!(first.enter_idle());
+        let _third = registry.register(&socket(&listener), 2).unwrap();
+        assert!(
+            !second.busy(),
+            "the connection idle the longest kept its slot"
+        );
+        assert!(first.busy());
     }
 }
