@@ -49,12 +49,12 @@ mod header {
         };
         let (major, minor, patch) = (number(0), number(1), number(2));
         config.after_includes = Some(format!(
-            "\n/** The osslive version this header belongs to; osslive_version() gives the library's. */\n\
+            "\n/** The osslive version this header belongs to, \"MAJOR.MINOR.PATCH\"; osslive_version() gives the library's in the same form. */\n\
              #define OSSLIVE_VERSION \"{version}\"\n\
              #define OSSLIVE_VERSION_MAJOR {major}\n\
              #define OSSLIVE_VERSION_MINOR {minor}\n\
              #define OSSLIVE_VERSION_PATCH {patch}\n\
-             /** MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */\n\
+             /** MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons; osslive_version_number() gives the library's. */\n\
              #define OSSLIVE_VERSION_NUMBER {}\n",
             major * 10000 + minor * 100 + patch
         ));
@@ -71,9 +71,20 @@ mod header {
                 return;
             }
         };
-        bindings.write_to_file(out_dir.join("osslive.h"));
+        let mut text = Vec::new();
+        bindings.write(&mut text);
+        // cbindgen closes its `extern "C"` block with `// __cplusplus` comments; block
+        // comments keep the header one comment style, and C89 compilers (and clang's
+        // -Wcomment under -std=c89) from choking on it.
+        let text = String::from_utf8_lossy(&text).replace("// __cplusplus", "/* __cplusplus */");
+        let write = |path: PathBuf| {
+            if let Err(e) = std::fs::write(&path, &text) {
+                println!("cargo:warning=cannot write {}: {e}", path.display());
+            }
+        };
+        write(out_dir.join("osslive.h"));
         if std::env::var_os("OSSLIVE_UPDATE_HEADER").is_some_and(|v| v == "1") {
-            bindings.write_to_file(crate_dir.join("include/osslive.h"));
+            write(crate_dir.join("include/osslive.h"));
         }
     }
 }

@@ -9,8 +9,8 @@
 //! Environment:
 //!   BENCH_QUICK=1          a ~30 s smoke run (fewer rounds and calls)
 //!   BENCH_ROUNDS=N         rounds per measurement (default 7, quick 3)
-//!   BENCH_ONLY=a,b         only these sections: calls, anatomy, signing, xml, reuse,
-//!                          list, footprint, threads, unpinned
+//!   BENCH_ONLY=a,b         only these sections: calls, syscalls, anatomy, signing, xml,
+//!                          reuse, list, footprint, threads, unpinned
 //!   BENCH_PIN=0            do not pin the single-connection sections to one CPU
 //!   BENCH_SERVE="OP SECS"  no report: only a canned server (stat | create) for SECS
 //!                          seconds, to profile a client in another process
@@ -21,11 +21,11 @@
 //! Results: a table on stdout, and target/bench/results.txt and results.json.
 //! Not a test: it never fails on a missed target, it reports it.
 //!
-//! Layout (benches/harness/): one module per section (`calls`, `anatomy`, `micro` for
-//! signing and xml, `reuse`, `threads`, `list`, `footprint`, `unpinned`); what they measure
-//! with (`clients`: osslive and the floor from Rust; `bare`: ureq alone; `cabi`: the C
-//! benchmark; `child`: osslive in its own process; `canned` and `floor`: the server and the
-//! raw client); and the run around them (`settings`, `report`, `machine`, `placement`,
+//! Layout (benches/harness/): one module per section (`calls`, `syscalls`, `anatomy`,
+//! `micro` for signing and xml, `reuse`, `threads`, `list`, `footprint`, `unpinned`); what
+//! they measure with (`clients`: osslive and the floor from Rust; `bare`: ureq alone;
+//! `cabi`: the C benchmark; `child`: osslive in its own process; `wrk`: `wrk -t1 -c1`;
+//! `canned` and `floor`: the server and the raw client); and the run around them (`settings`, `report`, `machine`, `placement`,
 //! `profiling`). This file only picks the mode and runs the sections in order.
 
 #[path = "harness/anatomy.rs"]
@@ -62,10 +62,14 @@ mod report;
 mod reuse;
 #[path = "harness/settings.rs"]
 mod settings;
+#[path = "harness/syscalls.rs"]
+mod syscalls;
 #[path = "harness/threads.rs"]
 mod threads;
 #[path = "harness/unpinned.rs"]
 mod unpinned;
+#[path = "harness/wrk.rs"]
+mod wrk;
 
 use std::time::Instant;
 
@@ -109,6 +113,9 @@ fn main() {
     if settings.wants("calls") {
         calls::section_calls(&settings, &mut report);
     }
+    if settings.wants("syscalls") {
+        syscalls::section_syscalls(&settings, &mut report);
+    }
     if settings.wants("anatomy") {
         anatomy::section_anatomy(&settings, &mut report);
     }
@@ -132,6 +139,7 @@ fn main() {
     report.rows.sort_by_key(|r| {
         [
             "calls",
+            "syscalls",
             "anatomy",
             "unpinned",
             "threads",

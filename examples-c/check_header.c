@@ -1,6 +1,7 @@
 /*
- * `make check-header` compiles this file as C99 and as C++11 with every warning an
- * error: the header alone must be valid, self-contained, and safe to include twice.
+ * `make check-header` compiles this file as C99, C11, C++98, C++11 and C++17, with gcc
+ * and clang, under -pedantic-errors -Wall -Wextra -Werror: the header alone must be
+ * valid, self-contained, and safe to include twice.
  */
 
 #include "osslive.h"
@@ -17,5 +18,6 @@ int check_header_uses_types(const osslive_error *err)
 {
     uint16_t http_status = osslive_error_http_status(err);
     bool retryable = osslive_error_is_retryable(err);
-    return (int)http_status + (retryable ? 1 : 0) + (osslive_version() != NULL ? 1 : 0);
+    return (int)http_status + (retryable ? 1 : 0) + (osslive_version() != NULL ? 1 : 0)
+           + (osslive_version_number() == OSSLIVE_VERSION_NUMBER ? 1 : 0);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* An unset and an empty variable are both "missing": an empty key cannot sign anything. */
@@ -72,6 +73,30 @@ refuse:
     *bad = 1;
 }
 
+/*
+ * Reads OSSLIVE_SIGNATURE_VERSION: unset or empty leaves *out at 0 (the library's
+ * default, V4); otherwise exactly "1" or "4". A bad value is named on stderr and sets *bad.
+ */
+static void signature_version_env(int *out, int *bad)
+{
+    const char *value = env_value("OSSLIVE_SIGNATURE_VERSION");
+
+    *out = 0;
+    if (value == NULL) {
+        return;
+    }
+    if (strcmp(value, "1") == 0) {
+        *out = OSSLIVE_SIGNATURE_V1;
+    } else if (strcmp(value, "4") == 0) {
+        *out = OSSLIVE_SIGNATURE_V4;
+    } else {
+        fprintf(stderr,
+                "error: environment variable OSSLIVE_SIGNATURE_VERSION is \"%s\", not 1 or 4\n",
+                value);
+        *bad = 1;
+    }
+}
+
 int example_read_env(example_env *env)
 {
     int missing = 0;
@@ -96,6 +121,7 @@ int example_read_env(example_env *env)
                &bad);
     tuning_env("OSSLIVE_MAX_ATTEMPTS", "a number of attempts", &env->max_attempts, &bad);
     tuning_env("OSSLIVE_DEADLINE_MS", "a number of milliseconds", &env->deadline_ms, &bad);
+    signature_version_env(&env->signature_version, &bad);
     return (missing || bad) ? -1 : 0;
 }
 
@@ -133,6 +159,12 @@ int example_client_new(const example_env *env, osslive_client **client_out, ossl
         goto cleanup;
     }
     /* The tuning variables: each left at the library's default unless set. */
+    if (env->signature_version != 0) {
+        status = osslive_config_set_signature_version(config, env->signature_version, err);
+        if (status != OSSLIVE_OK) {
+            goto cleanup;
+        }
+    }
     if (env->request_timeout_ms != 0 || env->connect_timeout_ms != 0) {
         status = osslive_config_set_timeouts_ms(
             config,

@@ -32,7 +32,9 @@
  *
  * The tuning fields are optional and 0 when their variable is unset or empty, which
  * keeps the library's default. When set, each must be a whole number from 1 to
- * 4294967295 written with digits only (no sign, no spaces, no unit).
+ * 4294967295 written with digits only (no sign, no spaces, no unit), except
+ * OSSLIVE_SIGNATURE_VERSION, which is exactly 1 (V1, HMAC-SHA1, for old buckets) or 4
+ * (V4, the default): how requests and presigned URLs are signed.
  */
 typedef struct example_env {
     const char *endpoint;          /* OSS_ENDPOINT, required */
@@ -45,6 +47,7 @@ typedef struct example_env {
     uint32_t connect_timeout_ms;   /* OSSLIVE_CONNECT_TIMEOUT_MS: connecting (default 10000) */
     uint32_t max_attempts;         /* OSSLIVE_MAX_ATTEMPTS: per call, first included (default 3) */
     uint32_t deadline_ms;          /* OSSLIVE_DEADLINE_MS: one call, all attempts (default 60000) */
+    int signature_version;         /* OSSLIVE_SIGNATURE_VERSION: 1 or 4 (default 4) */
 } example_env;
 
 /*

@@ -1,5 +1,6 @@
-//! The whole LiveChannel lifecycle: create a channel, sign an RTMP URL to push to, read
-//! its configuration, state and history, list channels, disable it and delete it.
+//! The whole LiveChannel lifecycle: create a channel, sign an RTMP URL to push to and a
+//! URL to play it from a private bucket, read its configuration, state and history, list
+//! channels, disable it and delete it.
 //!
 //! With `OSS_ENDPOINT`, `OSS_BUCKET`, `OSS_ACCESS_KEY_ID` and `OSS_ACCESS_KEY_SECRET` set
 //! (`OSS_REGION` and `OSS_SESSION_TOKEN` optional) it runs against that endpoint: real
@@ -97,6 +98,21 @@ fn run() -> Result<(), osslive::Error> {
     );
     println!("  or in OBS:        Server = {}", push.server);
     println!("                    Stream Key = {}", push.stream_key);
+
+    // OSS buckets are private by default, so the play URL above needs a signature too. A
+    // player cannot sign: this one URL, with x-oss-process=hls/sign, has OSS sign every
+    // segment URI of the playlist it serves, and plays the whole stream.
+    let play = bucket.sign_play_url(
+        &channel,
+        Some(&config.target.playlist_name),
+        Duration::from_secs(3600),
+    )?;
+    println!(
+        "\nSigned play URL for a private bucket, valid until {}:",
+        osslive::time::iso8601(play.expires)
+    );
+    println!("  {}", play.url);
+    println!("  play with ffplay: ffplay '{}'", play.url);
 
     let info = bucket.get_live_channel_info(&channel)?;
     println!("\nConfiguration:");

@@ -1,6 +1,9 @@
 /*
  * osslive: Alibaba Cloud OSS LiveChannel from C and C++.
  *
+ * Needs C99 or later (stdint.h, stdbool.h), or C++98 or later. Compiles without a
+ * warning under -std=c99 -pedantic-errors -Wall -Wextra with gcc and clang.
+ *
  * Conventions
  * - Everything is prefixed osslive_. Handles are opaque: the library allocates and
  *   frees them, and every *_free function accepts NULL.
@@ -9,13 +12,24 @@
  *   osslive_error **err that may be NULL; on failure *err receives an error with the
  *   HTTP status, OSS Code, EC, message, request id and whether a retry may help; free
  *   it with osslive_error_free(). Out-parameters are written only on success.
+ * - The error contract: *err must be NULL on entry. A call given a non-NULL *err does
+ *   nothing and returns OSSLIVE_ERR_INVALID_ARGUMENT, leaving *err as it was (it is
+ *   never freed nor overwritten, so an unread error is not leaked). After a successful
+ *   call *err is still NULL. So: set err = NULL, and after reading an error free it and
+ *   set err = NULL again before the next call.
  * - Input strings are copied and must be NUL-terminated UTF-8; anything else is
  *   OSSLIVE_ERR_INVALID_ARGUMENT, never undefined behaviour. Returned strings are
  *   NUL-terminated UTF-8 owned by the handle they come from and valid until it is freed.
  * - Integer constants (OSSLIVE_CHANNEL_*, OSSLIVE_SIGNATURE_*...) are checked; a bad
  *   value is OSSLIVE_ERR_INVALID_ARGUMENT. Times are int64_t Unix seconds.
  * - An osslive_client may be used by many threads at once. A configuration is changed
- *   from one thread at a time; results are read-only.
+ *   from one thread at a time; results are read-only. An osslive_error belongs to no
+ *   thread: read it from any thread (several at once) and free it once from any thread.
+ * - Out of memory, the process aborts (Rust's allocator does): no function returns NULL
+ *   for it, and no NULL check after a constructor is needed for it.
+ * - Versions: osslive_version() and OSSLIVE_VERSION are both "MAJOR.MINOR.PATCH";
+ *   osslive_version_number() and OSSLIVE_VERSION_NUMBER are both
+ *   MAJOR * 10000 + MINOR * 100 + PATCH.
  * - A bug inside the library never unwinds into your code: it becomes OSSLIVE_ERR_PANIC.
  */
 
@@ -29,12 +43,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** The osslive version this header belongs to; osslive_version() gives the library's. */
+/** The osslive version this header belongs to, "MAJOR.MINOR.PATCH"; osslive_version() gives the library's in the same form. */
 #define OSSLIVE_VERSION "0.1.0"
 #define OSSLIVE_VERSION_MAJOR 0
 #define OSSLIVE_VERSION_MINOR 1
 #define OSSLIVE_VERSION_PATCH 0
-/** MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons; osslive_version_number() gives the library's. */
 #define OSSLIVE_VERSION_NUMBER 100
 
 
@@ -120,6 +134,16 @@
 #define OSSLIVE_RTMP_TOKEN_UNSIGNED 1
 
 /**
+ * The longest timeout, deadline or retry base delay, in milliseconds: one day.
+ */
+#define OSSLIVE_MAX_DURATION_MS 86400000
+
+/**
+ * The most attempts `osslive_config_set_retry` accepts per call, the first included.
+ */
+#define OSSLIVE_RETRY_MAX_ATTEMPTS 100
+
+/**
  * Log levels passed to an `osslive_log_callback`.
  */
 #define OSSLIVE_LOG_ERROR 1
@@ -174,6 +198,18 @@
  * GetLiveChannelStat: the channel is disabled (`Disabled`).
  */
 #define OSSLIVE_LIVE_DISABLED 2
+
+/**
+ * The longest validity of a signed RTMP push URL, in seconds: 7 days. A push URL is a
+ * bearer credential; sign a new one for each (re)connection rather than one for years.
+ */
+#define OSSLIVE_RTMP_URL_MAX_SECONDS 604800
+
+/**
+ * The longest validity of a presigned URL, in seconds: 7 days, OSS's limit for V4,
+ * applied to V1 too.
+ */
+#define OSSLIVE_PRESIGN_MAX_SECONDS 604800
 
 /**
  * The configuration of a channel to create, filled with `osslive_channel_config_set_*`
@@ -240,6 +276,13 @@ typedef struct osslive_create_result osslive_create_result;
 typedef struct osslive_error osslive_error;
 
 /**
+ * A presigned URL from `osslive_sign_play_url` or `osslive_presign_get`. Anyone holding
+ * it can make its request until it expires: do not log it. Free it with
+ * `osslive_presigned_url_free`.
+ */
+typedef struct osslive_presigned_url osslive_presigned_url;
+
+/**
  * A signed RTMP push URL from `osslive_sign_rtmp_url`, whole and split the way encoders
  * take it. It is a bearer credential until it expires: do not log it. Free it with
  * `osslive_rtmp_url_free`.
@@ -280,12 +323,21 @@ typedef int (*osslive_credentials_callback)(void *user_data,
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif /* __cplusplus */
 
 /**
- * The library version as `"osslive/X.Y.Z"`; a static string, never NULL.
+ * The library's version as `"MAJOR.MINOR.PATCH"` (`"0.1.0"`), the same form as the
+ * header's `OSSLIVE_VERSION`, so the two compare with `strcmp`; a static string, never
+ * NULL.
  */
 const char *osslive_version(void);
+
+/**
+ * The library's version as `MAJOR * 10000 + MINOR * 100 + PATCH` (`100` for 0.1.0), the
+ * same form as the header's `OSSLIVE_VERSION_NUMBER`: a program built against one header
+ * and run with another library can compare them.
+ */
+int osslive_version_number(void);
 
 /**
  * A static, never NULL, English description of a status code; unknown codes get
@@ -297,7 +349,8 @@ const char *osslive_status_str(int status);
  * A new configuration with the defaults: V4 signing, credentials from the environment
  * (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`, else their
  * `ALIBABA_CLOUD_*` counterparts), 10 s to connect and 30 s per request. Free it with
- * `osslive_config_free`. NULL only if out of memory.
+ * `osslive_config_free`. Out of memory the process aborts, as for every allocation of the
+ * library; NULL only for an internal error (a bug), so a NULL check stays good practice.
  */
 osslive_config *osslive_config_new(void);
 
@@ -311,7 +364,9 @@ void osslive_config_free(osslive_config *config);
 
 /**
  * Sets the endpoint: `oss-cn-hangzhou.aliyuncs.com` (https), or with a scheme,
- * `http://127.0.0.1:9100`. Required.
+ * `http://127.0.0.1:9100`. Required. Checked at once: an empty endpoint, a scheme other
+ * than `http://` and `https://`, a path or a port outside 1 to 65535 is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"endpoint"`.
  *
  * # Safety
  * `config` is NULL or a live configuration; `endpoint` is NULL or a NUL-terminated string.
@@ -320,7 +375,9 @@ int osslive_config_set_endpoint(osslive_config *config, const char *endpoint, os
 
 /**
  * Sets the region V4 signatures are scoped to (`cn-hangzhou`). Needed for V4 unless the
- * endpoint is of the form `oss-REGION[-internal].aliyuncs.com`.
+ * endpoint is of the form `oss-REGION[-internal].aliyuncs.com`; `""` derives it from the
+ * endpoint again. Checked at once: letters, digits and `-` only, at most 64 (field
+ * `"region"`).
  *
  * # Safety
  * `config` is NULL or a live configuration; `region` is NULL or a NUL-terminated string.
@@ -370,39 +427,45 @@ int osslive_config_set_addressing(osslive_config *config, int addressing, ossliv
 
 /**
  * Timeouts in milliseconds: to connect (default 10000) and for a whole request
- * (default 30000). Both must be greater than zero.
+ * (default 30000). Each must be from 1 to `OSSLIVE_MAX_DURATION_MS` (one day); a value
+ * out of range, negative included, is an `OSSLIVE_ERR_INVALID_ARGUMENT` naming it
+ * (`"connect_ms"` or `"request_ms"`) and changes nothing.
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_timeouts_ms(osslive_config *config,
-                                   uint32_t connect_ms,
-                                   uint32_t request_ms,
+                                   int64_t connect_ms,
+                                   int64_t request_ms,
                                    osslive_error **err);
 
 /**
  * Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
  * 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
- * (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
- * jitter starting from `base_delay_ms` (default 200).
+ * (default 3; 1 turns retries off; at most `OSSLIVE_RETRY_MAX_ATTEMPTS`), with exponential
+ * backoff and full jitter starting from `base_delay_ms` (default 200; 0 to
+ * `OSSLIVE_MAX_DURATION_MS`). A value out of range, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` naming it (`"max_attempts"` or `"base_delay_ms"`) and
+ * changes nothing.
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_retry(osslive_config *config,
-                             uint32_t max_attempts,
-                             uint32_t base_delay_ms,
+                             int max_attempts,
+                             int64_t base_delay_ms,
                              osslive_error **err);
 
 /**
  * The most one call may take across all its attempts and backoffs, in milliseconds
- * (default 60000; must be greater than zero).
+ * (default 60000; 1 to `OSSLIVE_MAX_DURATION_MS`; out of range, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` naming `"deadline_ms"`).
  *
  * # Safety
  * `config` is NULL or a live configuration.
  */
 int osslive_config_set_deadline_ms(osslive_config *config,
-                                   uint32_t deadline_ms,
+                                   int64_t deadline_ms,
                                    osslive_error **err);
 
 /**
@@ -414,7 +477,10 @@ int osslive_config_set_deadline_ms(osslive_config *config,
  *
  * # Safety
  * `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
- * `user_data` from any thread for as long as any client made from this configuration lives.
+ * `user_data` from any thread until every client made from this configuration (or from a
+ * copy of it made by a later `osslive_client_new`) is freed, and every pager made through
+ * those clients too: a pager keeps its client's settings and logs its requests after the
+ * client and the configuration are freed. Freeing the configuration alone does not end it.
  */
 int osslive_config_set_log_callback(osslive_config *config,
                                     osslive_log_callback callback,
@@ -423,7 +489,8 @@ int osslive_config_set_log_callback(osslive_config *config,
                                     osslive_error **err);
 
 /**
- * Sets the `User-Agent` header.
+ * Sets the `User-Agent` header. Checked at once: no control character (CR, LF...) and
+ * at most 16 KiB (field `"user_agent"`).
  *
  * # Safety
  * `config` is NULL or a live configuration; `user_agent` is NULL or NUL-terminated.
@@ -535,7 +602,8 @@ int osslive_config_use_default_credentials(osslive_config *config, osslive_error
  * V4...). On success `*client_out` receives a client to free with `osslive_client_free`.
  *
  * # Safety
- * `config` is NULL or a live configuration; `client_out` is NULL or writable.
+ * `config` is NULL or a live configuration; `client_out` points to writable storage (NULL
+ * is refused).
  */
 int osslive_client_new(const osslive_config *config,
                        osslive_client **client_out,
@@ -647,8 +715,8 @@ void osslive_error_free(osslive_error *err);
  * Disabling cuts a current push off within about ten seconds.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
- * NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+ * or points to a NULL error.
  */
 int osslive_put_live_channel_status(const osslive_client *client,
                                     const char *bucket,
@@ -660,8 +728,8 @@ int osslive_put_live_channel_status(const osslive_client *client,
  * DeleteLiveChannel: removes a channel nobody is pushing to. Its recorded objects stay.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
- * NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+ * or points to a NULL error.
  */
 int osslive_delete_live_channel(const osslive_client *client,
                                 const char *bucket,
@@ -671,7 +739,8 @@ int osslive_delete_live_channel(const osslive_client *client,
 /**
  * A new channel configuration with the defaults: enabled, no description, HLS with 5 s
  * fragments, 3 fragments in the live playlist `playlist.m3u8`, no snapshots. Free it with
- * `osslive_channel_config_free`. NULL only if out of memory.
+ * `osslive_channel_config_free`. Out of memory the process aborts;
+ * NULL only for an internal error (a bug).
  */
 osslive_channel_config *osslive_channel_config_new(void);
 
@@ -748,8 +817,8 @@ int osslive_channel_config_set_snapshot(osslive_channel_config *config,
  *
  * # Safety
  * `client` is NULL or a live client; `config` is NULL or a live channel configuration not
- * changed during the call; the strings are NULL or NUL-terminated; `result_out` is NULL
- * or writable; `err` is NULL or writable.
+ * changed during the call; the strings are NULL or NUL-terminated; `result_out` points to
+ * writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_create_live_channel(const osslive_client *client,
                                 const char *bucket,
@@ -816,7 +885,7 @@ void osslive_create_result_free(osslive_create_result *result);
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `list_out`
- * is NULL or writable; `err` is NULL or writable.
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_list_live_channel(const osslive_client *client,
                               const char *bucket,
@@ -994,7 +1063,7 @@ void osslive_channel_list_free(osslive_channel_list *list);
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `pager_out`
- * is NULL or writable; `err` is NULL or writable.
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_channel_pager_new(const osslive_client *client,
                               const char *bucket,
@@ -1010,8 +1079,8 @@ int osslive_channel_pager_new(const osslive_client *client,
  * again retries the same page.
  *
  * # Safety
- * `pager` is NULL or a live pager not used by another thread during the call;
- * `list_out` is NULL or writable; `err` is NULL or writable.
+ * `pager` is NULL or a live pager not used by another thread during the call; `list_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_channel_pager_next(osslive_channel_pager *pager,
                                osslive_channel_list **list_out,
@@ -1031,7 +1100,7 @@ void osslive_channel_pager_free(osslive_channel_pager *pager);
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `info_out`
- * is NULL or writable; `err` is NULL or writable.
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_get_live_channel_info(const osslive_client *client,
                                   const char *bucket,
@@ -1151,7 +1220,7 @@ void osslive_channel_info_free(osslive_channel_info *info);
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `stat_out`
- * is NULL or writable; `err` is NULL or writable.
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_get_live_channel_stat(const osslive_client *client,
                                   const char *bucket,
@@ -1287,8 +1356,8 @@ void osslive_channel_stat_free(osslive_channel_stat *stat);
  * `*history_out` receives them, to free with `osslive_channel_history_free`.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
- * `history_out` is NULL or writable; `err` is NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `history_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_get_live_channel_history(const osslive_client *client,
                                      const char *bucket,
@@ -1351,8 +1420,8 @@ void osslive_channel_history_free(osslive_channel_history *history);
  * `start_time` by at most one day). `playlist_name` ends in `.m3u8`.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
- * NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+ * or points to a NULL error.
  */
 int osslive_post_vod_playlist(const osslive_client *client,
                               const char *bucket,
@@ -1369,7 +1438,8 @@ int osslive_post_vod_playlist(const osslive_client *client,
  *
  * # Safety
  * `client` is NULL or a live client; the strings are NULL or NUL-terminated;
- * `playlist_out` is NULL or writable; `err` is NULL or writable.
+ * `playlist_out` points to writable storage (NULL is refused); `err` is NULL or points to
+ * a NULL error.
  */
 int osslive_get_vod_playlist(const osslive_client *client,
                              const char *bucket,
@@ -1406,13 +1476,14 @@ void osslive_vod_playlist_free(osslive_vod_playlist *playlist);
 
 /**
  * Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
- * future). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
- * this push. Nothing is sent; credentials are read as for a request. On success
+ * future, at most `OSSLIVE_RTMP_URL_MAX_SECONDS` from now; otherwise an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`). `playlist_name` (NULL or
+ * `""` for none) overrides the channel's m3u8 name for this push. Nothing is sent; credentials are read as for a request. On success
  * `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
- * NULL or writable; `err` is NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_sign_rtmp_url(const osslive_client *client,
                           const char *bucket,
@@ -1423,18 +1494,20 @@ int osslive_sign_rtmp_url(const osslive_client *client,
                           osslive_error **err);
 
 /**
- * Signs an RTMP push URL for `channel`, valid for `seconds` (more than 0) from now; as
- * `osslive_sign_rtmp_url` otherwise.
+ * Signs an RTMP push URL for `channel`, valid for `seconds` from now: 1 to
+ * `OSSLIVE_RTMP_URL_MAX_SECONDS` (7 days); anything else, negative included, is an
+ * `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`. As `osslive_sign_rtmp_url`
+ * otherwise.
  *
  * # Safety
- * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
- * NULL or writable; `err` is NULL or writable.
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
  */
 int osslive_sign_rtmp_url_valid_for(const osslive_client *client,
                                     const char *bucket,
                                     const char *channel,
                                     const char *playlist_name,
-                                    uint32_t seconds,
+                                    int64_t seconds,
                                     osslive_rtmp_url **url_out,
                                     osslive_error **err);
 
@@ -1481,8 +1554,105 @@ int64_t osslive_rtmp_url_expires(const osslive_rtmp_url *url);
  */
 void osslive_rtmp_url_free(osslive_rtmp_url *url);
 
+/**
+ * Presigns a GET of the playlist `CHANNEL/PLAYLIST` with `x-oss-process=hls/sign`, valid
+ * for `seconds` (1 to `OSSLIVE_PRESIGN_MAX_SECONDS`) from now on OSS's clock: the one URL
+ * a player needs to play a channel of a private bucket, since OSS then signs every segment
+ * URI of the playlist the same way. `playlist_name` (NULL or `""`: `playlist.m3u8`) is the
+ * channel's live playlist or a VOD playlist. The URL follows the client's signature
+ * version and addressing style and carries the STS token, if any. Nothing is sent;
+ * credentials are read as for a request. On success `*url_out` receives the URL, to free
+ * with `osslive_presigned_url_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
+ */
+int osslive_sign_play_url(const osslive_client *client,
+                          const char *bucket,
+                          const char *channel,
+                          const char *playlist_name,
+                          int64_t seconds,
+                          osslive_presigned_url **url_out,
+                          osslive_error **err);
+
+/**
+ * As `osslive_sign_play_url`, valid until `expires_unix` (Unix seconds, in the future and
+ * at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
+ */
+int osslive_sign_play_url_until(const osslive_client *client,
+                                const char *bucket,
+                                const char *channel,
+                                const char *playlist_name,
+                                int64_t expires_unix,
+                                osslive_presigned_url **url_out,
+                                osslive_error **err);
+
+/**
+ * Presigns a GET of the object `key` (a VOD playlist, a segment, a snapshot), valid for
+ * `seconds` (1 to `OSSLIVE_PRESIGN_MAX_SECONDS`) from now. `process` (NULL or `""` for
+ * none) adds `x-oss-process`, such as `"hls/sign"` for a playlist. Otherwise as
+ * `osslive_sign_play_url`.
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
+ */
+int osslive_presign_get(const osslive_client *client,
+                        const char *bucket,
+                        const char *key,
+                        int64_t seconds,
+                        const char *process,
+                        osslive_presigned_url **url_out,
+                        osslive_error **err);
+
+/**
+ * As `osslive_presign_get`, valid until `expires_unix` (Unix seconds, in the future and
+ * at most `OSSLIVE_PRESIGN_MAX_SECONDS` away).
+ *
+ * # Safety
+ * `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+ * points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
+ */
+int osslive_presign_get_until(const osslive_client *client,
+                              const char *bucket,
+                              const char *key,
+                              int64_t expires_unix,
+                              const char *process,
+                              osslive_presigned_url **url_out,
+                              osslive_error **err);
+
+/**
+ * The whole URL, `http(s)://…/KEY?…` with the signature in the query, for a player
+ * (ffplay, VLC, hls.js). NULL only for a NULL `url`. Owned by `url`.
+ *
+ * # Safety
+ * `url` is NULL or a live `osslive_presigned_url` from this library.
+ */
+const char *osslive_presigned_url_url(const osslive_presigned_url *url);
+
+/**
+ * When OSS stops accepting the URL, in Unix seconds; 0 for a NULL `url`.
+ *
+ * # Safety
+ * `url` is NULL or a live `osslive_presigned_url` from this library.
+ */
+int64_t osslive_presigned_url_expires(const osslive_presigned_url *url);
+
+/**
+ * Frees a presigned URL; NULL is fine.
+ *
+ * # Safety
+ * `url` is NULL or a presigned URL from this library, not freed before.
+ */
+void osslive_presigned_url_free(osslive_presigned_url *url);
+
 #ifdef __cplusplus
 }  // extern "C"
-#endif  // __cplusplus
+#endif  /* __cplusplus */
 
 #endif  /* OSSLIVE_H */

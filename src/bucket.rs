@@ -35,6 +35,11 @@ impl Bucket {
         &self.name
     }
 
+    /// The client's transport, for the operations kept in modules of their own.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The path every operation takes: sends the request, reads the 2xx answer into the
     /// result model (a body that is not the expected document is an invalid response
     /// keeping the status and request id) and sets the request id on it.
@@ -191,7 +196,9 @@ impl Bucket {
         self.call("DELETE", Some(channel), live(), None)
     }
 
-    /// Signs an RTMP push URL for `channel`, valid until `expires`.
+    /// Signs an RTMP push URL for `channel`, valid until `expires`: in the future, at most
+    /// [`MAX_RTMP_URL_SECONDS`](validate::MAX_RTMP_URL_SECONDS) (7 days) from now on OSS's
+    /// clock.
     ///
     /// `playlist_name` overrides the channel's configured m3u8 name for this push; `None`
     /// leaves the parameter out. The URL is always HMAC-SHA1-signed (OSS has no V4 form
@@ -209,10 +216,24 @@ impl Bucket {
             validate::playlist_parameter(p)?;
         }
         let expires_secs = validate::unix_time("Expires", expires)?;
-        if expires <= self.transport.now() {
+        let now = self.transport.now();
+        if expires <= now {
             return Err(InvalidInput {
                 field: "Expires",
                 rule: "must be in the future: the URL would be refused at once".into(),
+            }
+            .into());
+        }
+        // Compared with the fractions: `valid_for` of exactly the maximum passes, as `now`
+        // here is a little later than where sign_rtmp_url_valid_for counted from.
+        let longest = Duration::from_secs(validate::MAX_RTMP_URL_SECONDS);
+        if expires.duration_since(now).unwrap_or_default() > longest {
+            return Err(InvalidInput {
+                field: "Expires",
+                rule: format!(
+                    "must be at most {} s (7 days) from now",
+                    validate::MAX_RTMP_URL_SECONDS
+                ),
             }
             .into());
         }
@@ -238,7 +259,8 @@ impl Bucket {
         })
     }
 
-    /// Signs an RTMP push URL valid for `valid_for` from now.
+    /// Signs an RTMP push URL valid for `valid_for` from now (1 s to 7 days,
+    /// [`MAX_RTMP_URL_SECONDS`](validate::MAX_RTMP_URL_SECONDS)).
     pub fn sign_rtmp_url_valid_for(
         &self,
         channel: &str,

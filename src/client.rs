@@ -14,12 +14,13 @@ use crate::credentials::{
 };
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
+use crate::setting_rules;
 use crate::settings::{
     Addressing, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
-    LogHook, MAX_HEADER_VALUE_BYTES, SignatureVersion,
+    LogHook, SignatureVersion,
 };
 use crate::signing::rtmp::TokenForm;
-use crate::transport::{Endpoint, Transport, TransportSettings};
+use crate::transport::{Transport, TransportSettings};
 use crate::validate;
 
 /// Builds a [`Client`]. Only the endpoint is required; credentials default to the
@@ -261,25 +262,24 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let endpoint = Endpoint::parse(self.endpoint.as_deref().ok_or_else(|| {
-            Error::config(
-                "endpoint",
-                "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar",
-            )
-        })?)?;
+        // Each setting's own rule is in setting_rules, shared with the C setters.
+        let setting = |e: validate::InvalidInput| Error::config(e.field, e.rule);
+        let endpoint = setting_rules::endpoint(
+            "endpoint",
+            self.endpoint.as_deref().ok_or_else(|| {
+                Error::config(
+                    "endpoint",
+                    "no endpoint: call .endpoint(\"oss-cn-hangzhou.aliyuncs.com\") or similar",
+                )
+            })?,
+        )
+        .map_err(setting)?;
         let region = match self.region.filter(|r| !r.is_empty()) {
             Some(r) => Some(r),
             None => endpoint.region(),
         };
         if let Some(r) = &region {
-            if r.len() > 64 || !r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(Error::config(
-                    "region",
-                    format!(
-                        "region {r:?} may hold only letters, digits and '-', at most 64 of them"
-                    ),
-                ));
-            }
+            setting_rules::region("region", r).map_err(setting)?;
         }
         if self.signature_version == SignatureVersion::V4 && region.is_none() {
             return Err(Error::config(
@@ -291,37 +291,17 @@ impl ClientBuilder {
                 ),
             ));
         }
-        let zero = [
+        for (name, value) in [
             ("connect_timeout", self.connect_timeout),
             ("request_timeout", self.request_timeout),
             ("deadline", self.retry.deadline),
-        ]
-        .into_iter()
-        .find(|(_, d)| d.is_zero());
-        if let Some((setting, _)) = zero {
-            return Err(Error::config(
-                setting,
-                "timeouts and the deadline must be greater than zero",
-            ));
+        ] {
+            setting_rules::timeout(name, value).map_err(setting)?;
         }
-        if self.retry.max_attempts == 0 {
-            return Err(Error::config(
-                "max_attempts",
-                "max_attempts must be at least 1",
-            ));
-        }
-        if self.user_agent.len() > MAX_HEADER_VALUE_BYTES {
-            return Err(Error::config(
-                "user_agent",
-                format!("the user agent is longer than {MAX_HEADER_VALUE_BYTES} bytes"),
-            ));
-        }
-        if self.user_agent.bytes().any(|b| b.is_ascii_control()) {
-            return Err(Error::config(
-                "user_agent",
-                "the user agent must not contain control characters",
-            ));
-        }
+        setting_rules::retry_base_delay("retry_base_delay", self.retry.base_delay)
+            .map_err(setting)?;
+        setting_rules::max_attempts("max_attempts", self.retry.max_attempts).map_err(setting)?;
+        setting_rules::user_agent("user_agent", &self.user_agent).map_err(setting)?;
         let addressing = self
             .addressing
             .unwrap_or_else(|| endpoint.default_addressing());

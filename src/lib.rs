@@ -1,7 +1,8 @@
 //! osslive: a blocking client for Alibaba Cloud OSS LiveChannel, with a C ABI.
 //!
-//! Create a channel, sign an RTMP URL an encoder can push to, watch the channel's state,
-//! and build VOD playlists from what was recorded. HTTP requests are signed with V4
+//! Create a channel, sign an RTMP URL an encoder can push to and a URL a player can play
+//! from a private bucket, watch the channel's state, and build VOD playlists from what was
+//! recorded. HTTP requests are signed with V4
 //! (`OSS4-HMAC-SHA256`) by default, as OSS requires of new accounts and buckets.
 //!
 //! ```no_run
@@ -16,6 +17,8 @@
 //! bucket.create_live_channel("mychannel", &LiveChannelConfiguration::default())?;
 //! let push = bucket.sign_rtmp_url_valid_for("mychannel", None, Duration::from_secs(3600))?;
 //! println!("ffmpeg -re -i input.mp4 -c copy -f flv '{}'", push.url);
+//! let play = bucket.sign_play_url("mychannel", None, Duration::from_secs(3600))?;
+//! println!("ffplay '{}'", play.url);
 //! # Ok::<(), osslive::Error>(())
 //! ```
 //!
@@ -38,7 +41,9 @@ pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod models;
+mod presign_url;
 mod retry;
+mod setting_rules;
 mod settings;
 pub mod signing;
 pub mod time;

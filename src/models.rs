@@ -383,3 +383,28 @@ impl std::fmt::Debug for SignedRtmpUrl {
             .finish()
     }
 }
+
+/// A presigned URL: anyone holding it can make the one request it names (a GET of a
+/// playlist or an object) until it expires, without credentials. Made by
+/// [`Bucket::sign_play_url`](crate::Bucket::sign_play_url) and
+/// [`Bucket::presign_get`](crate::Bucket::presign_get).
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PresignedUrl {
+    /// The whole URL, `SCHEME://…/KEY?…` with the signature in the query, in the client's
+    /// addressing style and signature version.
+    pub url: String,
+    /// When OSS stops accepting it.
+    pub expires: SystemTime,
+}
+
+// The URL is a bearer credential until it expires: show where it points, not the query.
+impl std::fmt::Debug for PresignedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let location = self.url.split('?').next().unwrap_or_default();
+        f.debug_struct("PresignedUrl")
+            .field("url", &format_args!("{location}?<signed>"))
+            .field("expires", &crate::time::unix_seconds(self.expires))
+            .finish()
+    }
+}

@@ -39,6 +39,9 @@ const END_NOT_AFTER_START: &str = "must be greater than startTime";
 /// `endTime` more than one day after `startTime`.
 const SPAN_OVER_ONE_DAY: &str = "must be at most 86400 s after startTime";
 
+/// A value holding a character XML cannot carry.
+const NOT_XML: &str = "must not contain";
+
 /// Longest stretch of an offending value that goes into a message; values can be kilobytes.
 const SHOWN_CHARS: usize = 64;
 
@@ -79,6 +82,25 @@ fn max_bytes(field: &'static str, s: &str, max: usize) -> Result<(), InvalidInpu
     }
 }
 
+/// Every character of `s` is one XML 1.0 can carry (its `Char` production: no C0 control
+/// but tab, LF and CR, no U+FFFE or U+FFFF), raw or escaped. The value goes into an XML
+/// body or comes back in one (a channel name in ListLiveChannel), where such a character
+/// would make the whole document unreadable.
+fn xml_text(field: &'static str, s: &str) -> Result<(), InvalidInput> {
+    let is_xml_char = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    match s.chars().find(|&c| !is_xml_char(c)) {
+        None => Ok(()),
+        Some(c) => fail(
+            field,
+            format!(
+                "{NOT_XML} U+{:04X}, a character XML cannot carry (in {})",
+                u32::from(c),
+                shown(s)
+            ),
+        ),
+    }
+}
+
 fn not_empty(field: &'static str, s: &str) -> Result<(), InvalidInput> {
     if s.is_empty() {
         fail(field, EMPTY)
@@ -114,10 +136,14 @@ pub fn bucket_name(name: &str) -> Result<(), InvalidInput> {
     bucket_rules("Bucket", name)
 }
 
-/// `LiveChannel`: an object key (1–1023 bytes of UTF-8, not starting with `\`) without `/`.
+/// `LiveChannel`: an object key (1–1023 bytes of UTF-8, not starting with `\`) without `/`,
+/// and only characters XML can carry.
 ///
 /// The leading-backslash rule is OSS's object-naming rule (Java's SDK checks it too). There
-/// is deliberately no rule against control characters or a 64-byte cap: OSS has neither.
+/// is deliberately no 64-byte cap (OSS has none), and tab, LF and CR are allowed; the other
+/// control characters, U+FFFE and U+FFFF are not: ListLiveChannel echoes every name of the
+/// bucket in XML, which cannot carry them, so one such channel would make every listing
+/// unreadable (the emulator refuses such names too).
 pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
     let field = "LiveChannel";
     if name.is_empty() {
@@ -135,12 +161,14 @@ pub fn channel_name(name: &str) -> Result<(), InvalidInput> {
     if name.starts_with('\\') {
         return fail(field, format!("{} must not start with '\\'", shown(name)));
     }
-    Ok(())
+    xml_text(field, name)
 }
 
-/// `Description`: at most 128 bytes; OSS counts UTF-8 bytes, not characters.
+/// `Description`: at most 128 bytes (OSS counts UTF-8 bytes, not characters) that XML
+/// can carry.
 pub fn description(s: &str) -> Result<(), InvalidInput> {
-    max_bytes("Description", s, 128)
+    max_bytes("Description", s, 128)?;
+    xml_text("Description", s)
 }
 
 /// `Status` of a configuration: exactly `enabled` or `disabled` (lower case).
@@ -287,6 +315,74 @@ pub(crate) fn playlist_parameter(s: &str) -> Result<(), InvalidInput> {
     })
 }
 
+/// The longest validity of a presigned URL, in seconds: 7 days. It is OSS's limit for
+/// `x-oss-expires` (V4); osslive applies it to V1's `Expires` too, so that switching the
+/// signature version never changes which validity a caller may ask for, and so that a
+/// bearer URL handed to a player cannot outlive a week.
+pub const MAX_PRESIGN_SECONDS: u64 = 7 * 24 * 3600;
+
+/// The longest validity of a signed RTMP push URL, in seconds: 7 days, as for presigned
+/// URLs. OSS sets no limit, but a push URL is a bearer credential: one valid for years
+/// (a negative C number read as unsigned) would let anyone who saw it push for years.
+pub const MAX_RTMP_URL_SECONDS: u64 = 7 * 24 * 3600;
+
+/// `Key` of an object to presign: 1–1023 bytes of UTF-8, not starting with `/` or `\`,
+/// OSS's object-naming rules.
+pub fn object_key(key: &str) -> Result<(), InvalidInput> {
+    let field = "Key";
+    if key.is_empty() {
+        return fail(field, EMPTY);
+    }
+    max_bytes(field, key, 1023)?;
+    if key.starts_with('/') || key.starts_with('\\') {
+        return fail(
+            field,
+            format!("{} must not start with '/' or '\\'", shown(key)),
+        );
+    }
+    Ok(())
+}
+
+/// `x-oss-process`: `TYPE/…` with a lower-case `TYPE` (`hls/sign`, `image/resize,w_100`,
+/// `style/NAME`), the form of every process OSS documents.
+pub fn process(value: &str) -> Result<(), InvalidInput> {
+    let well_formed = value.split_once('/').is_some_and(|(kind, rest)| {
+        !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase()) && !rest.is_empty()
+    });
+    if well_formed {
+        Ok(())
+    } else {
+        fail(
+            "x-oss-process",
+            format!(
+                "must be of the form TYPE/ACTION, like hls/sign (got {})",
+                shown(value)
+            ),
+        )
+    }
+}
+
+/// The validity of a presigned URL, in whole seconds from now: 1 to
+/// [`MAX_PRESIGN_SECONDS`]. `field` is the parameter that carries it (`Expires` or
+/// `x-oss-expires`).
+pub(crate) fn presign_seconds(field: &'static str, seconds: u64) -> Result<(), InvalidInput> {
+    if seconds == 0 {
+        return fail(
+            field,
+            "the validity must be at least 1 s: the URL would be refused at once",
+        );
+    }
+    if seconds > MAX_PRESIGN_SECONDS {
+        return fail(
+            field,
+            format!(
+                "the validity is {seconds} s, at most {MAX_PRESIGN_SECONDS} s (7 days) allowed"
+            ),
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +467,36 @@ mod tests {
         assert_eq!(field_of(channel_name("a/b")), "LiveChannel");
         assert_eq!(field_of(channel_name("/")), "LiveChannel");
         assert_eq!(field_of(channel_name("\\ab")), "LiveChannel");
+        // Issue 14: a name XML cannot carry would break every ListLiveChannel of the bucket.
+        for c in (0u32..0x20).filter_map(char::from_u32) {
+            let name = format!("a{c}b");
+            match c {
+                '\t' | '\n' | '\r' => assert_eq!(channel_name(&name), Ok(()), "{name:?}"),
+                _ => {
+                    let e = channel_name(&name).unwrap_err();
+                    assert_eq!(e.field, "LiveChannel");
+                    assert!(e.rule.starts_with(NOT_XML), "{e}");
+                }
+            }
+        }
+        assert_eq!(
+            channel_name("a\u{0}b").unwrap_err().to_string(),
+            "invalid LiveChannel: must not contain U+0000, a character XML cannot carry \
+             (in \"a\\0b\")"
+        );
+        assert!(
+            channel_name("x\u{fffe}")
+                .unwrap_err()
+                .rule
+                .contains("U+FFFE")
+        );
+        assert!(
+            channel_name("\u{ffff}")
+                .unwrap_err()
+                .rule
+                .contains("U+FFFF")
+        );
+        assert_eq!(channel_name("\u{fffd}\u{10000}"), Ok(()));
     }
 
     #[test]
@@ -392,6 +518,8 @@ mod tests {
         let chars128 = format!("{s127}é");
         assert_eq!(chars128.chars().count(), 128);
         assert_eq!(field_of(description(&chars128)), "Description");
+        assert!(description("a\u{1}").unwrap_err().rule.starts_with(NOT_XML));
+        assert_eq!(description("tab\tnew\nline"), Ok(()));
     }
 
     #[test]

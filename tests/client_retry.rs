@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use osslive::{Client, ClientBuilder, Credentials, Error, LiveChannelConfiguration};
 use osslive_emulator::faults::Fault;
+use osslive_emulator::model::Fragment;
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tRetryTestKey";
@@ -231,6 +232,28 @@ fn a_skewed_clock_is_corrected_once_and_used_for_rtmp_expiry() {
         region: "cn-hangzhou".into(),
     };
     osslive_emulator::rtmp_auth::check_push_url(&push.url, &authority, server_now).unwrap();
+
+    // So is a presigned play URL: its x-oss-date is OSS's time, and its expiry too.
+    let play = client
+        .bucket(BUCKET)
+        .unwrap()
+        .sign_play_url("c", None, Duration::from_secs(60))
+        .unwrap();
+    let until = play.expires.duration_since(server_now).unwrap();
+    assert!(
+        until > Duration::from_secs(50) && until <= Duration::from_secs(61),
+        "{until:?}"
+    );
+    let date = play
+        .url
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("x-oss-date="))
+        .and_then(osslive::time::parse_v4_datetime)
+        .expect("an x-oss-date parameter");
+    let off = date
+        .duration_since(server_now)
+        .unwrap_or_else(|e| e.duration());
+    assert!(off < Duration::from_secs(5), "{off:?} from OSS's clock");
 }
 
 #[test]
@@ -242,4 +265,53 @@ fn clients_share_the_corrected_clock_with_their_clones() {
     create(&client, "c").unwrap();
     create(&clone, "d").unwrap();
     assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+/// PostVodPlaylist (a POST) is not idempotent: after a failure that may have reached OSS
+/// (a reset connection, a 500) it is not sent again behind the caller's back, while a
+/// refusal OSS answered before acting (503) is still retried.
+#[test]
+fn a_post_is_not_repeated_once_it_may_have_reached_oss() {
+    use std::time::SystemTime;
+    let (emulator, count) = emulator();
+    let (client, log) = logged(builder(&emulator));
+    create(&client, "vod").unwrap();
+    let bucket = client.bucket(BUCKET).unwrap();
+    let now = SystemTime::now();
+    // One recorded fragment in the range, so the playlist has something to list.
+    let fragment = Fragment {
+        start_time: now - Duration::from_secs(60),
+        duration: 5.0,
+        name: "1.ts".into(),
+    };
+    emulator
+        .add_fragments(BUCKET, "vod", vec![(fragment, vec![0; 16])])
+        .unwrap();
+    let post =
+        || bucket.post_vod_playlist("vod", "list.m3u8", now - Duration::from_secs(3600), now);
+
+    for fault in [Fault::Reset, Fault::Status(500)] {
+        let before = count.load(Ordering::SeqCst);
+        emulator.inject_fault(fault, 1);
+        let error = post().expect_err("the faulty answer reaches the caller");
+        assert_eq!(error.attempts(), 1, "{fault:?}: {error}");
+        assert_eq!(
+            count.load(Ordering::SeqCst) - before,
+            1,
+            "{fault:?} sent once"
+        );
+        assert!(
+            log.lock()
+                .unwrap()
+                .iter()
+                .any(|l| l.starts_with("WARN ") && l.contains("not idempotent")),
+            "{fault:?}"
+        );
+    }
+
+    // A 503 says OSS did not act: sent again, and the call succeeds.
+    let before = count.load(Ordering::SeqCst);
+    emulator.inject_fault(Fault::Status(503), 1);
+    post().unwrap();
+    assert_eq!(count.load(Ordering::SeqCst) - before, 2);
 }

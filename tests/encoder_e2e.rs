@@ -1,11 +1,13 @@
 //! The project's main job, end to end, with a real encoder: a channel created through
-//! osslive on an in-process emulator, a push URL signed by osslive (from Rust and from the
-//! C example `sign_rtmp_url`), about 12 s of H.264/AAC pushed by ffmpeg, then the live
-//! playlist, the stat, the history and a VOD playlist read back (by ffprobe where it is
-//! media).
+//! osslive on an in-process emulator whose bucket is private (as OSS buckets are), a push
+//! URL signed by osslive (from Rust and from the C example `sign_rtmp_url`), about 12 s of
+//! H.264/AAC pushed by ffmpeg, then the stat, the history, and the live and VOD playlists
+//! played by ffprobe through the one URL `sign_play_url` gives (from Rust, V1 and V4, with
+//! and without an STS token, and from the C example `sign_play_url`). The same URLs
+//! unsigned, tampered with or expired are refused.
 //!
 //! Needs `ffmpeg` and `ffprobe` (Debian/Ubuntu: `apt-get install ffmpeg`), and `make` and
-//! `gcc` for the C example (`apt-get install make gcc`); without them the tests fail,
+//! `gcc` for the C examples (`apt-get install make gcc`); without them the tests fail,
 //! never skip.
 
 use std::io::{Read, Write};
@@ -17,9 +19,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use osslive::{
     Bucket, ChannelStatus, Client, Credentials, LiveChannelConfiguration, LiveChannelTarget,
-    LiveStatus, SignedRtmpUrl,
+    LiveStatus, SignatureVersion, SignedRtmpUrl,
 };
-use osslive_emulator::acl::BucketAcl;
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tTestAccessKeyId";
@@ -27,6 +28,8 @@ const SK: &str = "TestAccessKeySecret0123456789abc";
 const BUCKET: &str = "examplebucket";
 const HOST: &str = "oss-cn-hangzhou.aliyuncs.com";
 const REGION: &str = "cn-hangzhou";
+/// The STS token the emulator accepts besides the plain key.
+const TOKEN: &str = "STS.TestSecurityToken+/=";
 
 // ---------------------------------------------------------------------------------------
 // Tools, processes and bounded waits.
@@ -205,26 +208,42 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
 // The emulator and osslive.
 // ---------------------------------------------------------------------------------------
 
-/// The bucket is public-read: the players here read it without signing.
+/// The bucket is private, as on OSS: players need a signed URL. The STS token [`TOKEN`]
+/// is accepted too.
 fn emulator() -> Emulator {
-    Emulator::start(
-        Config::new(AK, SK)
-            .region(REGION)
-            .bucket_acl(BUCKET, BucketAcl::PublicRead),
-    )
-    .expect("start the emulator")
+    Emulator::start(Config::new(AK, SK).region(REGION).security_token(TOKEN))
+        .expect("start the emulator")
 }
 
+/// A client of `e` with the default signature version (V4) and the plain key.
 fn bucket(e: &Emulator) -> Bucket {
+    signing_bucket(e, SignatureVersion::V4, false)
+}
+
+/// A client of `e` signing with `version`, with the STS token [`TOKEN`] when `sts`.
+fn signing_bucket(e: &Emulator, version: SignatureVersion, sts: bool) -> Bucket {
+    let mut credentials = Credentials::new(AK, SK);
+    if sts {
+        credentials = credentials.with_security_token(TOKEN);
+    }
     Client::builder()
         .endpoint(e.endpoint())
         .region(REGION)
-        .credentials(Credentials::new(AK, SK))
+        .signature_version(version)
+        .credentials(credentials)
         .build()
         .unwrap()
         .bucket(BUCKET)
         .unwrap()
 }
+
+/// The four ways a player URL is signed: (what, version, STS).
+const SIGNERS: [(&str, SignatureVersion, bool); 4] = [
+    ("V1", SignatureVersion::V1, false),
+    ("V1 STS", SignatureVersion::V1, true),
+    ("V4", SignatureVersion::V4, false),
+    ("V4 STS", SignatureVersion::V4, true),
+];
 
 /// A client addressing the bucket virtual-hosted (`BUCKET.HOST:PORT`), resolved to `e`.
 fn virtual_hosted_bucket(e: &Emulator) -> Bucket {
@@ -262,30 +281,103 @@ fn assert_one_push_recorded(b: &Bucket, channel: &str) {
     assert_eq!(history.records.len(), 1, "{channel}: {history:?}");
 }
 
-/// An unsigned HTTP/1.1 GET of `path`: (status, body).
-fn anonymous_get(addr: SocketAddr, path: &str) -> (u16, String) {
+/// An HTTP/1.1 GET of `target` (path and query) as a player sends it: no header
+/// signature, only what the URL holds. (status, body).
+fn plain_get(addr: SocketAddr, target: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
+    // Segments are binary; only playlists and errors are read as text.
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     (status, body.to_owned())
 }
 
-/// The `.ts` names an m3u8 lists.
+/// The request-target (path and query) of a URL on `e`.
+fn target_of<'a>(e: &Emulator, url: &'a str) -> &'a str {
+    url.strip_prefix(&format!("http://{}", e.addr()))
+        .unwrap_or_else(|| panic!("{url} is not on the emulator"))
+}
+
+/// The segment URIs an m3u8 lists (signed ones carry a query after the `.ts`).
 fn segments(m3u8: &str) -> Vec<&str> {
     m3u8.lines()
-        .filter(|l| !l.starts_with('#') && l.ends_with(".ts"))
+        .filter(|l| !l.starts_with('#') && l.split('?').next().unwrap().ends_with(".ts"))
         .collect()
+}
+
+/// ffprobe's streams of `url`, which must play: H.264 640x360 and AAC.
+fn assert_plays_live(what: &str, url: &str) {
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &["-v", "error", "-show_streams", url],
+        Duration::from_secs(20),
+    );
+    assert!(ok, "{what}: ffprobe {url}: {err}");
+    for want in [
+        "codec_name=h264",
+        "width=640",
+        "height=360",
+        "codec_name=aac",
+    ] {
+        assert!(out.contains(want), "{what}: no {want} in {out}");
+    }
+}
+
+/// The duration ffprobe reads from the VOD playlist at `url`, in seconds.
+fn vod_duration(what: &str, url: &str) -> f64 {
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "default=noprint_wrappers=1:nokey=1",
+            url,
+        ],
+        Duration::from_secs(20),
+    );
+    assert!(ok, "{what}: ffprobe {url}: {err}");
+    out.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: {out:?}"))
+}
+
+/// `url` with the first character of its signature changed (same length, other value).
+fn tampered(url: &str) -> String {
+    let at = ["&Signature=", "&x-oss-signature="]
+        .iter()
+        .find_map(|name| url.find(name).map(|i| i + name.len()))
+        .unwrap_or_else(|| panic!("no signature in {url}"));
+    let first = if url.as_bytes()[at] == b'1' { "2" } else { "1" };
+    format!("{}{first}{}", &url[..at], &url[at + 1..])
+}
+
+/// `url` is refused as OSS refuses it, with `code`, and ffprobe cannot play it.
+fn assert_refused(e: &Emulator, what: &str, url: &str, code: &str) {
+    let (status, body) = plain_get(e.addr(), target_of(e, url));
+    assert_eq!(status, 403, "{what}: {url}: {body}");
+    assert!(
+        body.contains(&format!("<Code>{code}</Code>")),
+        "{what}: {body}"
+    );
+    let (ok, _, _) = run_bounded(
+        "ffprobe",
+        &["-v", "error", "-show_streams", url],
+        Duration::from_secs(20),
+    );
+    assert!(!ok, "{what}: ffprobe played {url}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,8 +455,11 @@ fn raw_form(url: &SignedRtmpUrl) -> String {
 // The tests.
 // ---------------------------------------------------------------------------------------
 
-/// 12 s pushed in real time: Live with the right media, a live playlist of FragCount
-/// segments that ffprobe reads, then the history and a VOD playlist of about 12 s.
+/// 12 s pushed in real time to a private bucket: Live with the right media, a live
+/// playlist of FragCount segments that ffprobe reads through the URL `sign_play_url`
+/// gives, then the history and a VOD playlist of about 12 s played the same way. Every
+/// signer (V1 and V4, with and without STS) plays both; unsigned, tampered or expired
+/// URLs play nothing.
 #[test]
 fn twelve_seconds_pushed_are_live_then_recorded_as_vod() {
     require_ffmpeg();
@@ -383,7 +478,15 @@ fn twelve_seconds_pushed_are_live_then_recorded_as_vod() {
     let play_url = created.play_urls[0].clone();
     let prefix = format!("http://{}/", e.addr());
     assert_eq!(play_url, format!("{prefix}{BUCKET}/e2e/playlist.m3u8"));
-    let playlist_path = format!("/{}", &play_url[prefix.len()..]);
+    // The one URL a player needs: the play URL, presigned with hls/sign.
+    let live_url = b
+        .sign_play_url("e2e", None, Duration::from_secs(300))
+        .unwrap()
+        .url;
+    assert!(
+        live_url.starts_with(&format!("{play_url}?")) && live_url.contains("hls%2Fsign"),
+        "{live_url}"
+    );
 
     let window_start = e.now() - Duration::from_secs(2);
     let url = signed(&b, "e2e").url;
@@ -410,30 +513,26 @@ fn twelve_seconds_pushed_are_live_then_recorded_as_vod() {
     let audio = stat.audio.unwrap();
     assert_eq!(audio.codec, "AAC", "{audio:?}");
 
-    // The live playlist at the play URL: FragCount entries, readable by ffprobe.
+    // The live playlist through the signed URL: FragCount entries, each signed, readable
+    // by ffprobe. The bare play URL is refused: the bucket is private.
     let mut live = String::new();
     wait_for(
         "3 segments in the live playlist",
         Duration::from_secs(12),
         || {
-            let (status, body) = anonymous_get(e.addr(), &playlist_path);
+            let (status, body) = plain_get(e.addr(), target_of(&e, &live_url));
             live = body;
             status == 200 && segments(&live).len() == 3
         },
     );
     assert!(!live.contains("#EXT-X-ENDLIST"), "{live}");
-    let (ok, out, err) = run_bounded(
-        "ffprobe",
-        &["-v", "error", "-show_streams", &play_url],
-        Duration::from_secs(15),
-    );
-    assert!(ok, "ffprobe {play_url}: {err}");
-    assert!(out.contains("codec_name=h264"), "{out}");
-    assert!(
-        out.contains("width=640") && out.contains("height=360"),
-        "{out}"
-    );
-    assert!(out.contains("codec_name=aac"), "{out}");
+    for uri in segments(&live) {
+        assert!(uri.contains("&x-oss-signature="), "{uri}");
+        assert_eq!(plain_get(e.addr(), uri).0, 200, "{uri}");
+    }
+    let (status, body) = plain_get(e.addr(), target_of(&e, &play_url));
+    assert_eq!(status, 403, "{body}");
+    assert_plays_live("live, while pushed", &live_url);
     assert_eq!(
         status_of(&b, "e2e"),
         LiveStatus::Live,
@@ -447,29 +546,65 @@ fn twelve_seconds_pushed_are_live_then_recorded_as_vod() {
     let window_end = e.now() + Duration::from_secs(2);
     b.post_vod_playlist("e2e", "vod.m3u8", window_start, window_end)
         .unwrap();
-    let vod_url = format!("{prefix}{BUCKET}/e2e/vod.m3u8");
-    let (status, vod) = anonymous_get(e.addr(), &format!("/{BUCKET}/e2e/vod.m3u8"));
+    let vod_url = b
+        .sign_play_url("e2e", Some("vod.m3u8"), Duration::from_secs(300))
+        .unwrap()
+        .url;
+    let (status, vod) = plain_get(e.addr(), target_of(&e, &vod_url));
     assert_eq!(status, 200, "{vod}");
     assert!(vod.contains("#EXT-X-ENDLIST"), "{vod}");
-    let (ok, out, err) = run_bounded(
-        "ffprobe",
-        &[
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "default=noprint_wrappers=1:nokey=1",
-            &vod_url,
-        ],
-        Duration::from_secs(15),
-    );
-    assert!(ok, "ffprobe {vod_url}: {err}");
-    let duration: f64 = out.trim().parse().unwrap_or_else(|_| panic!("{out:?}"));
+    let duration = vod_duration("VOD", &vod_url);
     assert!(
         (9.0..=14.0).contains(&duration),
         "VOD of {duration} s:\n{vod}"
     );
+
+    // Every signer's URLs play both playlists.
+    for (what, version, sts) in SIGNERS {
+        let signer = signing_bucket(&e, version, sts);
+        let sign = |playlist| {
+            signer
+                .sign_play_url("e2e", playlist, Duration::from_secs(60))
+                .unwrap()
+                .url
+        };
+        let (live_url, vod_url) = (sign(None), sign(Some("vod.m3u8")));
+        let token = if version == SignatureVersion::V1 {
+            "&security-token="
+        } else {
+            "&x-oss-security-token="
+        };
+        assert_eq!(live_url.contains(token), sts, "{what}: {live_url}");
+        assert_plays_live(what, &live_url);
+        let duration = vod_duration(what, &vod_url);
+        assert!((9.0..=14.0).contains(&duration), "{what}: {duration} s");
+    }
+
+    // Without the signature, with another one or after expiry, nothing plays: neither
+    // the playlists nor the segments the playlist signed.
+    for (what, version, sts) in SIGNERS {
+        let signer = signing_bucket(&e, version, sts);
+        let live_url = signer
+            .sign_play_url("e2e", None, Duration::from_secs(60))
+            .unwrap()
+            .url;
+        let vod_url = signer
+            .sign_play_url("e2e", Some("vod.m3u8"), Duration::from_secs(60))
+            .unwrap()
+            .url;
+        let (_, vod) = plain_get(e.addr(), target_of(&e, &vod_url));
+        let segment = format!("{prefix}{}", &segments(&vod)[0][1..]);
+        for url in [&live_url, &vod_url] {
+            let unsigned = url.split('?').next().unwrap();
+            assert_refused(&e, what, unsigned, "AccessDenied");
+            assert_refused(&e, what, &tampered(url), "SignatureDoesNotMatch");
+        }
+        e.set_clock_offset(120);
+        for url in [&live_url, &vod_url, &segment] {
+            assert_refused(&e, &format!("{what} expired"), url, "AccessDenied");
+        }
+        e.set_clock_offset(0);
+    }
     eprintln!("12 s push end to end in {:?}", started.elapsed());
 }
 
@@ -566,8 +701,12 @@ fn signatures_with_slash_plus_and_equals_push() {
     assert_one_push_recorded(&virtual_hosted, "vraw");
 }
 
-/// Builds `examples-c/sign_rtmp_url` (static) once, against the C library of this build.
-fn sign_rtmp_url_example() -> &'static PathBuf {
+/// The C examples this file runs.
+const C_EXAMPLES: [&str; 2] = ["sign_rtmp_url", "sign_play_url"];
+
+/// Builds the [`C_EXAMPLES`] (static) once, against the C library of this build; returns
+/// the folder that holds them.
+fn c_examples() -> &'static PathBuf {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
         require("make", "make");
@@ -603,25 +742,25 @@ fn sign_rtmp_url_example() -> &'static PathBuf {
             }
         };
         let build_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("encoder-e2e-c");
-        let program = build_dir.join("static").join("sign_rtmp_url");
+        let programs = build_dir.join("static");
         let output = Command::new("make")
             .arg("-C")
             .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples-c"))
             .arg(format!("OSSLIVE_LIB_DIR={}", lib_dir.display()))
             .arg(format!("BUILD_DIR={}", build_dir.display()))
-            .arg(&program)
+            .args(C_EXAMPLES.map(|name| programs.join(name)))
             .env_remove("MAKEFLAGS")
             .env_remove("MFLAGS")
             .output()
             .map_err(|e| format!("cannot run make: {e}"))?;
         if !output.status.success() {
             return Err(format!(
-                "make sign_rtmp_url failed:\n{}{}",
+                "make {C_EXAMPLES:?} failed:\n{}{}",
                 String::from_utf8_lossy(&output.stdout),
                 String::from_utf8_lossy(&output.stderr)
             ));
         }
-        Ok(program)
+        Ok(programs)
     });
     match built {
         Ok(program) => program,
@@ -629,19 +768,10 @@ fn sign_rtmp_url_example() -> &'static PathBuf {
     }
 }
 
-/// The same flow through C: the URL `examples-c/sign_rtmp_url` prints is pushed to.
-#[test]
-fn c_example_signs_a_url_ffmpeg_pushes_to() {
-    require_ffmpeg();
-    let program = sign_rtmp_url_example();
-    let e = emulator();
-    let b = bucket(&e);
-    create(&b, "from-c");
-    let expires = (SystemTime::now().duration_since(UNIX_EPOCH).unwrap()
-        + Duration::from_secs(120))
-    .as_secs()
-    .to_string();
-    let mut command = Command::new(program);
+/// Runs the C example `name` (built by [`c_examples`]) with `args`, its environment
+/// pointing at `e` (and `extra` variables); returns the last line it printed.
+fn run_c_example(e: &Emulator, name: &str, args: &[&str], extra: &[(&str, &str)]) -> String {
+    let mut command = Command::new(c_examples().join(name));
     for var in [
         "OSS_ENDPOINT",
         "OSS_BUCKET",
@@ -653,25 +783,43 @@ fn c_example_signs_a_url_ffmpeg_pushes_to() {
         "OSSLIVE_CONNECT_TIMEOUT_MS",
         "OSSLIVE_MAX_ATTEMPTS",
         "OSSLIVE_DEADLINE_MS",
+        "OSSLIVE_SIGNATURE_VERSION",
     ] {
         command.env_remove(var);
     }
     let output = command
-        .args(["from-c", "", &expires])
+        .args(args)
         .env("OSS_ENDPOINT", e.endpoint())
         .env("OSS_BUCKET", BUCKET)
         .env("OSS_ACCESS_KEY_ID", AK)
         .env("OSS_ACCESS_KEY_SECRET", SK)
         .env("OSS_REGION", REGION)
+        .envs(extra.iter().copied())
         .output()
-        .expect("run sign_rtmp_url");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .unwrap_or_else(|err| panic!("run {name}: {err}"));
     assert!(
         output.status.success(),
-        "sign_rtmp_url: {}",
+        "{name} {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let url = stdout.trim();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout.lines().last().unwrap_or_default().to_owned()
+}
+
+/// The same flow through C: the URL `examples-c/sign_rtmp_url` prints is pushed to, and
+/// the URLs `examples-c/sign_play_url` prints (V1 and V4, with and without STS) play the
+/// live and the VOD playlist of the private bucket.
+#[test]
+fn c_examples_sign_a_url_ffmpeg_pushes_to_and_urls_ffprobe_plays() {
+    require_ffmpeg();
+    let e = emulator();
+    let b = bucket(&e);
+    create(&b, "from-c");
+    let expires = (SystemTime::now().duration_since(UNIX_EPOCH).unwrap()
+        + Duration::from_secs(120))
+    .as_secs()
+    .to_string();
+    let url = run_c_example(&e, "sign_rtmp_url", &["from-c", "", &expires], &[]);
     let expected = b
         .sign_rtmp_url(
             "from-c",
@@ -681,6 +829,58 @@ fn c_example_signs_a_url_ffmpeg_pushes_to() {
         .unwrap()
         .url;
     assert_eq!(url, expected, "C and Rust sign alike");
-    quick_push_ok(url, &[]);
+    let window_start = e.now() - Duration::from_secs(2);
+    quick_push_ok(&url, &[]);
     assert_one_push_recorded(&b, "from-c");
+    b.post_vod_playlist(
+        "from-c",
+        "vod.m3u8",
+        window_start,
+        e.now() + Duration::from_secs(2),
+    )
+    .unwrap();
+
+    for (what, version, sts) in SIGNERS {
+        let mut extra = vec![(
+            "OSSLIVE_SIGNATURE_VERSION",
+            if version == SignatureVersion::V1 {
+                "1"
+            } else {
+                "4"
+            },
+        )];
+        if sts {
+            extra.push(("OSS_SESSION_TOKEN", TOKEN));
+        }
+        let live_url = run_c_example(&e, "sign_play_url", &["from-c"], &extra);
+        assert!(
+            live_url.starts_with(&format!(
+                "http://{}/{BUCKET}/from-c/playlist.m3u8?",
+                e.addr()
+            )),
+            "{what}: {live_url}"
+        );
+        assert_plays_live(&format!("C {what}"), &live_url);
+        let vod_url = run_c_example(&e, "sign_play_url", &["from-c", "vod.m3u8", "60"], &extra);
+        let duration = vod_duration(&format!("C {what}"), &vod_url);
+        assert!((1.0..=4.0).contains(&duration), "C {what}: {duration} s");
+        if version == SignatureVersion::V1 {
+            // V1 URLs hold no signing time: the same expiry gives Rust's URL byte for byte.
+            let expires: u64 = vod_url
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix("Expires="))
+                .unwrap()
+                .parse()
+                .unwrap();
+            let rust = signing_bucket(&e, version, sts)
+                .sign_play_url_until(
+                    "from-c",
+                    Some("vod.m3u8"),
+                    UNIX_EPOCH + Duration::from_secs(expires),
+                )
+                .unwrap()
+                .url;
+            assert_eq!(vod_url, rust, "C and Rust sign alike ({what})");
+        }
+    }
 }

@@ -200,9 +200,23 @@ fn timeouts_say_which_limit_expired() {
 
 #[test]
 fn configuration_errors_name_the_setting() {
-    let cases: [(ClientBuilder, &str); 5] = [
+    let cases: [(ClientBuilder, &str); 10] = [
         (Client::builder(), "endpoint"),
         (builder("ftp://x"), "endpoint"),
+        (builder("http://127.0.0.1:0"), "endpoint"),
+        (builder("http://127.0.0.1:65536"), "endpoint"),
+        (
+            builder("http://127.0.0.1:1").deadline(Duration::from_secs(86_401)),
+            "deadline",
+        ),
+        (
+            builder("http://127.0.0.1:1").retry_base_delay(Duration::from_secs(86_401)),
+            "retry_base_delay",
+        ),
+        (
+            builder("http://127.0.0.1:1").max_attempts(101),
+            "max_attempts",
+        ),
         (
             builder("http://127.0.0.1:1").connect_timeout(Duration::ZERO),
             "connect_timeout",

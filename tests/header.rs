@@ -33,7 +33,11 @@ fn version_macros_match_the_package() {
     let runtime = unsafe { CStr::from_ptr(osslive::ffi::osslive_version()) }
         .to_str()
         .unwrap();
-    assert_eq!(runtime, format!("osslive/{version}"));
+    assert_eq!(runtime, version);
+    assert_eq!(
+        osslive::ffi::osslive_version_number(),
+        i32::try_from(number).unwrap()
+    );
 }
 
 #[test]

@@ -8,11 +8,12 @@ use osslive_emulator::{Config, Emulator};
 
 use crate::cabi::find_c_bench;
 use crate::canned::{self, Canned, Reply};
-use crate::child::run_child;
+use crate::child::{run_child, run_child_of};
 use crate::clients::{Op, bucket_for, call, capture_request, run_floor, run_osslive};
 use crate::floor;
 use crate::report::{Report, Series, Target};
 use crate::settings::{AK, BUCKET, CHANNEL, REGION, SK, Settings, WARMUP};
+use crate::wrk::{Wrk, find_wrk};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Contender {
@@ -24,6 +25,11 @@ enum Contender {
     /// the C ABI contender (a client in the server's own process switches threads
     /// without switching address spaces, which is cheaper).
     RustChild,
+    /// `wrk -t1 -c1` sending osslive's request, in a process of its own (canned only).
+    Wrk,
+    /// osslive of another build of the harness (BENCH_VERSUS) in a process of its own:
+    /// the "before" of a before/after comparison (canned only).
+    Versus,
 }
 
 impl Contender {
@@ -34,6 +40,8 @@ impl Contender {
             Contender::COsslive => "osslive (C ABI)",
             Contender::CFloor => "floor (raw socket, C)",
             Contender::RustChild => "osslive (Rust, own process)",
+            Contender::Wrk => "wrk -t1 -c1 (own process)",
+            Contender::Versus => "osslive BEFORE (Rust, own process, BENCH_VERSUS)",
         }
     }
 }
@@ -67,6 +75,30 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
     for (op, bytes) in &canned_requests {
         std::fs::write(s.out_dir.join(format!("request-{}.http", op.name())), bytes).unwrap();
     }
+    let wrk_path = find_wrk();
+    if wrk_path.is_none() {
+        report.note("wrk is not installed: the wrk rows are skipped (apt-get install wrk)");
+    }
+    let wrks: Option<[Wrk; 2]> = wrk_path.map(|path| {
+        [
+            Wrk::new(
+                path.clone(),
+                &s.out_dir,
+                "stat",
+                &canned_stat.endpoint(),
+                &canned_requests[0].1,
+                1,
+            ),
+            Wrk::new(
+                path,
+                &s.out_dir,
+                "create",
+                &canned_create.endpoint(),
+                &canned_requests[1].1,
+                1,
+            ),
+        ]
+    });
 
     let mut results: BTreeMap<(Op, &'static str, Contender), Vec<Series>> = BTreeMap::new();
     let mut c_connections: Vec<f64> = Vec::new();
@@ -79,9 +111,15 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                 Op::Stat => (&canned_stat, &stat_bucket, &canned_requests[0].1),
                 Op::Create => (&canned_create, &create_bucket, &canned_requests[1].1),
             };
-            let mut order = vec![Contender::Osslive, Contender::Floor];
+            let mut order = vec![Contender::Osslive, Contender::Floor, Contender::RustChild];
             if c_bench.is_some() {
-                order.extend([Contender::COsslive, Contender::CFloor, Contender::RustChild]);
+                order.extend([Contender::COsslive, Contender::CFloor]);
+            }
+            if wrks.is_some() {
+                order.push(Contender::Wrk);
+            }
+            if s.versus.is_some() {
+                order.push(Contender::Versus);
             }
             let len = order.len();
             order.rotate_left(round % len);
@@ -120,6 +158,26 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                             continue;
                         }
                     },
+                    Contender::Versus => {
+                        let old = s.versus.as_ref().unwrap();
+                        match run_child_of(old, op, &server.endpoint(), s.calls) {
+                            Ok(series) => series,
+                            Err(e) => {
+                                report.note(e);
+                                continue;
+                            }
+                        }
+                    }
+                    Contender::Wrk => {
+                        let wrk = &wrks.as_ref().unwrap()[if op == Op::Stat { 0 } else { 1 }];
+                        match wrk.run() {
+                            Ok(series) => series,
+                            Err(e) => {
+                                report.note(e);
+                                continue;
+                            }
+                        }
+                    }
                     Contender::CFloor => {
                         let file = s.out_dir.join(format!("request-{}.http", op.name()));
                         let port = server.addr().port().to_string();
@@ -206,6 +264,8 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                 Contender::RustChild,
                 Contender::COsslive,
                 Contender::CFloor,
+                Contender::Wrk,
+                Contender::Versus,
             ] {
                 let Some(series) = results.get(&(op, server, contender)) else {
                     continue;
@@ -249,6 +309,46 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                     report.add("ratios", name, "×", r);
                 }
             }
+            // Beside wrk (issue 19): both in a process of their own, so the Rust child is
+            // the one with the target; the others for scale.
+            if let Some(r) = per_round(Contender::RustChild, Contender::Wrk) {
+                report.add_target(
+                    "ratios",
+                    format!(
+                        "{} / {server}: osslive (Rust, own process) ÷ wrk -t1 -c1 throughput",
+                        op.name()
+                    ),
+                    "×",
+                    r,
+                    Target::AtLeast(0.9),
+                );
+            }
+            for (who, name) in [
+                (Contender::Osslive, "osslive (Rust)"),
+                (Contender::COsslive, "osslive (C ABI)"),
+                (Contender::Floor, "floor"),
+                (Contender::Versus, "osslive BEFORE (Rust, own process)"),
+            ] {
+                if let Some(r) = per_round(who, Contender::Wrk) {
+                    report.add(
+                        "ratios",
+                        format!("{} / {server}: {name} ÷ wrk -t1 -c1 throughput", op.name()),
+                        "×",
+                        r,
+                    );
+                }
+            }
+            if let Some(r) = per_round(Contender::RustChild, Contender::Versus) {
+                report.add(
+                    "ratios",
+                    format!(
+                        "{} / {server}: osslive ÷ osslive BEFORE throughput (both own process)",
+                        op.name()
+                    ),
+                    "×",
+                    r,
+                );
+            }
             if let Some(r) = per_round(Contender::COsslive, Contender::RustChild) {
                 report.add_target(
                     "ratios",
@@ -278,6 +378,28 @@ pub fn section_calls(s: &Settings, report: &mut Report) {
                     "×",
                     r,
                 );
+            }
+            // wrk and the older build in the latency view too: medians shrug off the
+            // stalls a shared machine throws in, which move throughput from round to round
+            // (wrk reports whole microseconds, so its p50 is coarse).
+            for (other, what) in [
+                (
+                    Contender::Wrk,
+                    "wrk -t1 -c1 p50 ÷ osslive (Rust, own process) p50",
+                ),
+                (
+                    Contender::Versus,
+                    "osslive BEFORE p50 ÷ osslive p50 (both own process)",
+                ),
+            ] {
+                if let Some(r) = per_round_p50(Contender::RustChild, other) {
+                    report.add(
+                        "ratios",
+                        format!("{} / {server}: {what} (latency view)", op.name()),
+                        "×",
+                        r,
+                    );
+                }
             }
             if let Some(r) = per_round_p50(Contender::COsslive, Contender::RustChild) {
                 report.add(

@@ -1,6 +1,6 @@
 //! What every section shares: the names and keys the benchmark signs with, and the run's
 //! settings, read once from the environment (BENCH_QUICK, BENCH_ROUNDS, BENCH_ONLY,
-//! CARGO_TARGET_DIR).
+//! BENCH_VERSUS, CARGO_TARGET_DIR).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,9 @@ pub struct Settings {
     pub xml_stat_iters: usize,
     pub xml_list_iters: usize,
     only: Option<Vec<String>>,
+    /// Another build of this harness (BENCH_VERSUS), whose osslive runs as an extra
+    /// contender in a process of its own: a before/after comparison in one run.
+    pub versus: Option<PathBuf>,
     pub target_dir: PathBuf,
     pub out_dir: PathBuf,
 }
@@ -66,6 +69,9 @@ impl Settings {
             only: std::env::var("BENCH_ONLY")
                 .ok()
                 .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
+            versus: std::env::var_os("BENCH_VERSUS")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
             target_dir,
             out_dir,
         }

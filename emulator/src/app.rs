@@ -10,7 +10,7 @@ use crate::access;
 use crate::acl::BucketAcls;
 use crate::auth::Authority;
 use crate::dates::http_date;
-use crate::error::OssError;
+use crate::error::{MAX_ECHO_BYTES, OssError, excerpt};
 use crate::faults::{Fault, Faults};
 use crate::hls_sign;
 use crate::http::{BadRequest, Handler, Request, Response};
@@ -27,6 +27,17 @@ pub use crate::request_log::RequestLog;
 
 /// The admin clock endpoint refuses offsets beyond a century.
 const MAX_CLOCK_OFFSET_SECS: u64 = 100 * 366 * 86_400;
+/// The admin fragments endpoint adds at most this many fragments per request, and none to
+/// a channel that would then hold more (each costs memory until the channel is deleted).
+const MAX_ADMIN_FRAGMENTS: i64 = 100_000;
+/// The admin faults endpoint queues at most this many distinct faults (repeats of the last
+/// one only raise its count).
+const MAX_QUEUED_FAULTS: usize = 1000;
+
+/// A client's value quoted in an error message: Rust-escaped and cut to an [`excerpt`].
+fn quoted(value: &str) -> String {
+    format!("{:?}", excerpt(value))
+}
 
 /// The emulator's clock: the system clock shifted by an adjustable offset, so that tests
 /// can put the server out of step with its clients.
@@ -124,7 +135,8 @@ impl Query {
                 match (percent::decode(k, true), percent::decode(v, true)) {
                     (Some(k), Some(v)) => Ok((k, v)),
                     _ => Err(OssError::invalid_request(format!(
-                        "the query parameter {pair:?} is not valid percent-encoded UTF-8"
+                        "the query parameter {} is not valid percent-encoded UTF-8",
+                        quoted(pair)
                     ))),
                 }
             })
@@ -174,7 +186,7 @@ fn operation(method: &str, key: Option<&str>, query: &Query) -> Result<Operation
             Some(other) => {
                 return Err(OssError::invalid_argument_message(
                     "comp",
-                    format!("comp={other:?} is not stat or history."),
+                    format!("comp={} is not stat or history.", quoted(other)),
                 ));
             }
         },
@@ -264,7 +276,8 @@ impl App {
         let decode = |s: &str| {
             percent::decode(s, false).ok_or_else(|| {
                 OssError::invalid_request(format!(
-                    "the path {s:?} is not valid percent-encoded UTF-8"
+                    "the path {} is not valid percent-encoded UTF-8",
+                    quoted(s)
                 ))
             })
         };
@@ -511,7 +524,7 @@ impl App {
             text.parse().map_err(|_| {
                 OssError::invalid_argument_message(
                     name,
-                    format!("{name}={text:?} is not an integer."),
+                    format!("{name}={} is not an integer.", quoted(text)),
                 )
             })
         };
@@ -531,9 +544,25 @@ impl App {
             ("GET", "/_emulator/health") => Ok(text("ok\n")),
             ("POST", "/_emulator/faults") => {
                 let spec = arg("fault")?;
+                if spec.len() > MAX_ECHO_BYTES {
+                    return Err(OssError::invalid_argument_message(
+                        "fault",
+                        format!("fault={} is not a fault spec.", quoted(spec)),
+                    ));
+                }
                 let fault: Fault = spec
                     .parse()
                     .map_err(|e: String| OssError::invalid_argument_message("fault", e))?;
+                let queue = self.faults.snapshot();
+                if queue.len() >= MAX_QUEUED_FAULTS && queue.last().map(|(f, _)| f) != Some(&fault)
+                {
+                    return Err(OssError::invalid_argument_message(
+                        "fault",
+                        format!(
+                            "{MAX_QUEUED_FAULTS} faults are queued already; DELETE /_emulator/faults forgets them."
+                        ),
+                    ));
+                }
 
                 let count = match query.get("count") {
                     None => 1,
@@ -611,7 +640,7 @@ impl App {
                     })?;
                 let count = match query.get("count") {
                     None => 1,
-                    Some(_) => number("count")?.clamp(0, 100_000),
+                    Some(_) => number("count")?.clamp(0, MAX_ADMIN_FRAGMENTS),
                 };
                 let out_of_range = || {
                     OssError::invalid_argument_message(
@@ -632,6 +661,15 @@ impl App {
                     .filter(|last| *last <= MAX_MS)
                     .ok_or_else(out_of_range)?;
                 debug_assert!(last_ms >= start_ms);
+                let held = self.store.fragment_count(bucket, channel)?;
+                if held as i64 + count > MAX_ADMIN_FRAGMENTS {
+                    return Err(OssError::invalid_argument_message(
+                        "count",
+                        format!(
+                            "the channel holds {held} fragments; with {count} more it would hold over {MAX_ADMIN_FRAGMENTS}."
+                        ),
+                    ));
+                }
                 let fragments = (0..count)
                     .map(|i| {
                         let at_ms = start_ms + i * step_ms;
@@ -684,8 +722,9 @@ impl App {
                 }
             }
             _ => Err(OssError::method_not_allowed_message(format!(
-                "No admin endpoint {} {path}.",
-                req.method
+                "No admin endpoint {} {}.",
+                req.method,
+                excerpt(path)
             ))),
         }
     }
@@ -739,6 +778,19 @@ impl Handler for App {
                 req.method, path, response.status, request_id, label
             )
         });
+        self.finish(response, &request_id)
+    }
+
+    fn overloaded(&self, peer: SocketAddr) -> Response {
+        let request_id = self.request_id();
+        let err = OssError::service_unavailable();
+        self.log(|| {
+            format!(
+                "- - {} {} every connection slot is busy: {peer} answered without a slot",
+                err.status, request_id
+            )
+        });
+        let response = self.error_response(&err, &request_id, "");
         self.finish(response, &request_id)
     }
 

@@ -16,7 +16,7 @@ use crate::keyring::Credential;
 use crate::model::{Fragment, LiveSession};
 use crate::objects::DEFAULT_MAX_OBJECT_BYTES;
 use crate::request_log::RequestLog;
-use crate::rtmp::Ingest;
+use crate::rtmp::{Ingest, RtmpLimits};
 use crate::store::{Store, StoreOptions};
 use crate::tls::{TlsAcceptor, TlsIdentity};
 
@@ -38,8 +38,10 @@ pub struct Config {
     pub max_object_bytes: u64,
     /// One line per request, when set.
     pub request_log: Option<RequestLog>,
-    /// Connection and size limits of the HTTP server.
+    /// Connection and size limits of the HTTP server (and of connections on the shared port).
     pub limits: Limits,
+    /// Deadlines and size limits of RTMP connections.
+    pub rtmp_limits: RtmpLimits,
     /// Serve HTTPS with this certificate and key instead of plain HTTP.
     pub tls: Option<TlsIdentity>,
     /// An extra listener serving RTMP only (RTMP is always served on `listen` too).
@@ -61,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("max_object_bytes", &self.max_object_bytes)
             .field("request_log", &self.request_log.is_some())
             .field("limits", &self.limits)
+            .field("rtmp_limits", &self.rtmp_limits)
             .field("tls", &self.tls)
             .field("rtmp_listen", &self.rtmp_listen)
             .field("credentials", &self.credentials)
@@ -88,6 +91,7 @@ impl Config {
             max_object_bytes: DEFAULT_MAX_OBJECT_BYTES,
             request_log: None,
             limits: Limits::default(),
+            rtmp_limits: RtmpLimits::default(),
             tls: None,
             rtmp_listen: None,
             credentials: Vec::new(),
@@ -156,6 +160,18 @@ impl Config {
     /// port out of `rtmp://` URLs (1935). Pushes are always served on the HTTP port too.
     pub fn rtmp_listen(mut self, addr: SocketAddr) -> Config {
         self.rtmp_listen = Some(addr);
+        self
+    }
+
+    /// Holds connections to these limits instead of the defaults.
+    pub fn limits(mut self, limits: Limits) -> Config {
+        self.limits = limits;
+        self
+    }
+
+    /// Holds RTMP clients to these limits instead of the defaults.
+    pub fn rtmp_limits(mut self, limits: RtmpLimits) -> Config {
+        self.rtmp_limits = limits;
         self
     }
 
@@ -260,7 +276,8 @@ impl Emulator {
             None => None,
         };
         let https = tls.is_some();
-        let ingest: Arc<dyn RtmpHandler> = Arc::new(Ingest::new(Arc::clone(&app)));
+        let ingest: Arc<dyn RtmpHandler> =
+            Arc::new(Ingest::new(Arc::clone(&app), config.rtmp_limits));
         let server = Server::start_shared(
             listener,
             app.clone(),

@@ -5,6 +5,23 @@
 
 use crate::xml::escape_text;
 
+/// Longest stretch of a client's value an error echoes, in bytes: values can be megabytes
+/// (a 1 MB `Description`), and clients read only the first few kilobytes of an error.
+pub const MAX_ECHO_BYTES: usize = 256;
+
+/// `value` as an error echoes it: whole when at most [`MAX_ECHO_BYTES`] bytes, else its
+/// first [`MAX_ECHO_BYTES`] bytes (cut at a character boundary) followed by `...`.
+pub fn excerpt(value: &str) -> String {
+    if value.len() <= MAX_ECHO_BYTES {
+        return value.to_owned();
+    }
+    let mut end = MAX_ECHO_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &value[..end])
+}
+
 /// Every `EC` the emulator sends, in one place so they can be audited against OSS.
 ///
 /// Values with a source name it (the spec's §1.10/§1.9 or OSS's per-EC help pages
@@ -185,6 +202,11 @@ impl OssError {
         self
     }
 
+    /// Adds an extra element echoing a value the client sent, cut to an [`excerpt`].
+    pub fn with_value(self, element: &'static str, value: &str) -> Self {
+        self.with_detail(element, excerpt(value))
+    }
+
     /// 404 `NoSuchLiveChannel`: Get/Stat/History/Delete/status/VOD on a channel that does not exist.
     pub fn no_such_live_channel(name: &str) -> Self {
         OssError::new(
@@ -193,7 +215,7 @@ impl OssError {
             ec::NO_SUCH_LIVE_CHANNEL,
             "The specified live channel does not exist.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 404 `NoSuchBucket`, naming the bucket as OSS does.
@@ -204,7 +226,7 @@ impl OssError {
             ec::NO_SUCH_BUCKET,
             "The specified bucket does not exist.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidBucketName`.
@@ -215,7 +237,7 @@ impl OssError {
             ec::INVALID_BUCKET_NAME,
             "The specified bucket is not valid.",
         )
-        .with_detail("BucketName", bucket)
+        .with_value("BucketName", bucket)
     }
 
     /// 400 `InvalidArgument` about one argument, echoing its name and value like OSS.
@@ -227,7 +249,7 @@ impl OssError {
     ) -> Self {
         OssError::new(400, "InvalidArgument", ec, message)
             .with_detail("ArgumentName", name)
-            .with_detail("ArgumentValue", value)
+            .with_value("ArgumentValue", value)
     }
 
     /// 400 `InvalidArgument` where the value is not worth echoing (an unparsable header, say).
@@ -256,7 +278,7 @@ impl OssError {
             ec::CHANNEL_STILL_LIVE,
             "The live channel is still live.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 409 `LiveChannelDisabled`: a push to a disabled channel.
@@ -267,7 +289,7 @@ impl OssError {
             ec::LIVE_CHANNEL_DISABLED,
             "The live channel is disabled.",
         )
-        .with_detail("LiveChannel", name)
+        .with_value("LiveChannel", name)
     }
 
     /// 403 `AccessDenied`.
@@ -309,7 +331,7 @@ impl OssError {
             ec::INVALID_ACCESS_KEY_ID,
             "The OSS Access Key Id you provided does not exist in our records.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
+        .with_value("OSSAccessKeyId", access_key_id)
     }
 
     /// 403 `SignatureDoesNotMatch`, with the diagnostics OSS returns so a client author can
@@ -326,8 +348,8 @@ impl OssError {
             "The request signature we calculated does not match the signature you provided. \
              Check your key and signing method.",
         )
-        .with_detail("OSSAccessKeyId", access_key_id)
-        .with_detail("SignatureProvided", signature_provided)
+        .with_value("OSSAccessKeyId", access_key_id)
+        .with_value("SignatureProvided", signature_provided)
         .with_detail("StringToSign", string_to_sign)
         .with_detail("StringToSignBytes", string_to_sign_bytes(string_to_sign))
     }
@@ -340,7 +362,7 @@ impl OssError {
             ec::REQUEST_TIME_TOO_SKEWED,
             "The difference between the request time and the current time is too large.",
         )
-        .with_detail("RequestTime", request_time)
+        .with_value("RequestTime", request_time)
         .with_detail("ServerTime", server_time)
     }
 
@@ -415,7 +437,7 @@ impl OssError {
             ec::NO_SUCH_KEY,
             "The specified key does not exist.",
         )
-        .with_detail("Key", key)
+        .with_value("Key", key)
     }
 
     /// The `Error` document OSS sends as the body of an error response.
@@ -477,6 +499,22 @@ mod tests {
             .find(|n| n.has_tag_name("Message"))
             .unwrap();
         assert_eq!(msg.text(), Some("a <b> & \"c\""));
+    }
+
+    #[test]
+    fn echoed_values_are_short_and_always_xml() {
+        // Issue 14: a 1 MB value made a 1 MB error; a NUL made it unreadable.
+        let long = format!("{}{}", "d".repeat(255), "频".repeat(400_000));
+        let e = OssError::invalid_argument("Description", &long, "too long", ec::DESCRIPTION);
+        assert_eq!(e.details[1].1, format!("{}...", "d".repeat(255)));
+        assert_eq!(excerpt(&"x".repeat(256)), "x".repeat(256));
+        let xml = OssError::no_such_live_channel("a\u{0}b\u{fffe}\tc").to_xml("r", "h");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let name = doc
+            .descendants()
+            .find(|n| n.has_tag_name("LiveChannel"))
+            .unwrap();
+        assert_eq!(name.text(), Some("a\u{fffd}b\u{fffd}\tc"));
     }
 
     #[test]

@@ -21,6 +21,10 @@
 //!   clears the fault queue when it holds a stall over [`MAX_FUZZ_STALL`] or padding over
 //!   [`MAX_FUZZ_OVERSIZED`]. Everything else, admin endpoints included, is left as it is.
 //!
+//! The RTMP side needs no socket: the conversation after the handshake is sans-IO
+//! ([`crate::rtmp::protocol::Protocol`]), so [`rtmp_session_input`] feeds bytes to it
+//! directly, as the session does.
+//!
 //! This module is `#[doc(hidden)]`, carries no semver promise and may change with any
 //! release.
 
@@ -35,9 +39,13 @@ use crate::dates::{http_date, v4_datetime};
 use crate::faults::Fault;
 use crate::http::{BadRequest, Handler, Limits, Request, Response, Server};
 use crate::percent;
+use crate::rtmp::RtmpLimits;
+use crate::rtmp::chunks::{ChunkReader, Message};
+use crate::rtmp::protocol::Protocol;
 use crate::rtmp_auth::{is_path_style_host, split_host_port};
 use crate::store::Store;
 use crate::verify::{SignedRequest, v1, v4};
+use rml_rtmp::sessions::{ServerSessionEvent, ServerSessionResult};
 
 /// The access key the fuzzing emulator accepts (the one of the oss2 vectors).
 pub const ACCESS_KEY_ID: &str = "LTAI5tTestAccessKeyId";
@@ -407,6 +415,112 @@ fn signed_authorization(
     }
 }
 
+/// The bounds [`rtmp_session_input`] holds its input to: small, so that random inputs
+/// reach them.
+pub const FUZZ_RTMP_LIMITS: RtmpLimits = RtmpLimits {
+    setup_timeout: Duration::from_secs(10),
+    media_timeout: Duration::from_secs(30),
+    max_unauthenticated_bytes: 4096,
+    max_message_bytes: 64 * 1024,
+    max_amf_depth: 8,
+    max_amf_values: 256,
+};
+
+/// What [`rtmp_session_input`] got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtmpOutcome {
+    /// Messages the conversation took before the input ended or was refused.
+    pub messages: usize,
+    /// Whether a `publish` was accepted.
+    pub published: bool,
+}
+
+/// Feeds `data` to the RTMP conversation of one connection after its handshake, as the
+/// session does: our chunk reader and checks, then `rml_rtmp`. Every `connect` and
+/// `publish` is accepted, so that a publisher's paths (metadata, media) run too. The
+/// first byte of `data` picks the size of the reads the rest is cut into, as a socket
+/// would cut it. Then the chunk reader must read the same messages from the whole input
+/// at once and from one byte at a time.
+///
+/// # Panics
+///
+/// When anything on the way panics (a bug: the checks in front of `rml_rtmp` are there so
+/// that it never does), when more than the limit is buffered, or when the read
+/// boundaries change the messages.
+pub fn rtmp_session_input(data: &[u8]) -> RtmpOutcome {
+    let mut outcome = RtmpOutcome {
+        messages: 0,
+        published: false,
+    };
+    let Some((&first, input)) = data.split_first() else {
+        return outcome;
+    };
+    let read_size = 1 + usize::from(first) * 16;
+    let limits = FUZZ_RTMP_LIMITS;
+    let (mut protocol, _) = Protocol::new(limits).expect("a new session starts");
+    let mut authenticated = false;
+    'reads: for read in input.chunks(read_size) {
+        let mut read = read;
+        loop {
+            let results = match protocol.next(&mut read, authenticated) {
+                Ok(Some(results)) => {
+                    outcome.messages += 1;
+                    results
+                }
+                Ok(None) => break,
+                Err(_) => break 'reads,
+            };
+            let limit = if authenticated {
+                limits.max_message_bytes
+            } else {
+                limits.max_unauthenticated_bytes
+            };
+            assert!(protocol.buffered() <= limit, "buffered over the limit");
+            for result in results {
+                let accepted = match result {
+                    ServerSessionResult::RaisedEvent(ServerSessionEvent::ConnectionRequested {
+                        request_id,
+                        ..
+                    }) => protocol.accept_request(request_id),
+                    ServerSessionResult::RaisedEvent(
+                        ServerSessionEvent::PublishStreamRequested { request_id, .. },
+                    ) => {
+                        authenticated = true;
+                        protocol.accept_request(request_id)
+                    }
+                    _ => continue,
+                };
+                if accepted.is_err() {
+                    break 'reads;
+                }
+            }
+        }
+    }
+    let whole = chunk_messages(input, input.len().max(1));
+    let bytewise = chunk_messages(input, 1);
+    assert_eq!(whole, bytewise, "read boundaries changed the messages");
+    outcome.published = authenticated;
+    outcome
+}
+
+/// The messages a chunk reader finds in `input` read `step` bytes at a time, up to the
+/// first problem.
+fn chunk_messages(input: &[u8], step: usize) -> Vec<Message> {
+    let mut reader = ChunkReader::new();
+    let mut messages = Vec::new();
+    for piece in input.chunks(step) {
+        let mut piece = piece;
+        loop {
+            match reader.next_message(&mut piece, FUZZ_RTMP_LIMITS.max_message_bytes) {
+                Ok(Some(message)) => messages.push(message),
+                Ok(None) => break,
+                Err(_) => return messages,
+            }
+        }
+    }
+    messages
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +564,23 @@ mod tests {
         let reply = String::from_utf8_lossy(&server.exchange(input.as_bytes())).into_owned();
         assert_eq!(reply.matches("HTTP/1.1 200 OK").count(), 2, "{reply}");
         assert!(reply.contains("<Status>Idle</Status>"), "{reply}");
+    }
+
+    #[test]
+    fn the_rtmp_seeds_run_clean_and_the_publish_seeds_publish() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/rtmp_session");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let outcome = rtmp_session_input(&std::fs::read(&path).unwrap());
+            assert!(outcome.messages > 0, "{name}: {outcome:?}");
+            if name != "seed-nested-amf" {
+                assert!(outcome.published, "{name}: {outcome:?}");
+            }
+            seen += 1;
+        }
+        assert!(seen >= 5, "{seen} seeds in {dir}");
     }
 
     #[test]

@@ -3,13 +3,14 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-
 use std::time::Duration;
 
 use osslive_emulator::acl::{self, BucketAcl};
 use osslive_emulator::ecs_metadata::EcsMetadataConfig;
 use osslive_emulator::faults::Fault;
+use osslive_emulator::http::Limits;
 use osslive_emulator::keyring::Credential;
+use osslive_emulator::rtmp::RtmpLimits;
 use osslive_emulator::{Config, Emulator};
 
 const USAGE: &str = "\
@@ -60,10 +61,28 @@ OPTIONS:
     -h, --help                 print this help
     -V, --version              print the version
 
+LIMITS (TIME is 250ms, 10s or seconds; see 'Limits' in emulator/README.md):
+    --max-connections N        connections open at once [1024]; when all are taken, a
+                               new one takes the slot of the one longest idle or waiting
+                               on its client (only requests being handled and publishers
+                               keep theirs), else an HTTP client gets 503
+    --idle-timeout TIME        wait for a connection's first byte or next request [60s]
+    --read-timeout TIME        a whole request, once its first byte came [30s]
+    --rtmp-setup-timeout TIME  RTMP handshake, connect and an accepted publish [10s]
+    --rtmp-media-timeout TIME  a publisher sending no audio or video is cut off [30s]
+    --rtmp-max-unauthenticated-bytes N
+                               bytes an RTMP client may send before its publish is
+                               accepted, which bounds its messages [65536]
+    --rtmp-max-message-bytes N largest message of a publisher [16777216]
+    --rtmp-max-amf-depth N     deepest AMF0 nesting in a command or data message [32]
+    --rtmp-max-amf-values N    most AMF0 values in one such message [4096]
+
 The first line on stdout is `osslive-emulator listening on http://ADDR` (https:// with
 --tls-cert), followed with --rtmp-listen by `osslive-emulator rtmp on rtmp://ADDR` and
-with --serve-ecs-metadata by `osslive-emulator ecs metadata on http://ADDR`; each request is then logged to stderr as `METHOD PATH STATUS REQUEST-ID
-OPERATION` (never a secret), and each failed TLS handshake as a line starting with `TLS`.
+with --serve-ecs-metadata by `osslive-emulator ecs metadata on http://ADDR`; each request
+is then logged to stderr as `METHOD PATH STATUS REQUEST-ID OPERATION` (never a secret),
+each failed TLS handshake as a line starting with `TLS`, and each RTMP connection closed
+for breaking a limit as `rtmp PEER: closed: REASON`.
 With --data-dir, DIR holds osslive-emulator-state.xml (the channels), journal-N.log (every
 change since, one line each) and objects/BUCKET/CHANNEL/NAME (one file per object, names
 percent-encoded). A process killed at any moment (kill -9 included) loses at most the
@@ -98,6 +117,32 @@ struct Args {
     tls_key: Option<String>,
     faults: Vec<(Fault, usize)>,
     quiet: bool,
+    limits: Limits,
+    rtmp_limits: RtmpLimits,
+}
+
+/// `250ms`, `10s` or a plain number of seconds.
+fn parse_time(flag: &str, text: &str) -> Result<Duration, String> {
+    let bad = || format!("{flag} {text:?}: expected a time such as 250ms, 10s or 10");
+    let (digits, unit_ms) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1)
+    } else {
+        (text.strip_suffix('s').unwrap_or(text), 1000)
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let millis = n
+        .checked_mul(unit_ms)
+        .filter(|&ms| ms > 0)
+        .ok_or_else(bad)?;
+    Ok(Duration::from_millis(millis))
+}
+
+/// A count of at least 1.
+fn parse_count(flag: &str, text: &str) -> Result<usize, String> {
+    text.parse()
+        .ok()
+        .filter(|&n: &usize| n > 0)
+        .ok_or_else(|| format!("{flag} {text:?}: expected a whole number of at least 1"))
 }
 
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -129,6 +174,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         tls_key: None,
         faults: Vec::new(),
         quiet: false,
+        limits: Limits::default(),
+        rtmp_limits: RtmpLimits::default(),
     };
     while let Some(arg) = argv.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -201,6 +248,29 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 .faults
                 .push(Fault::parse_counted(&value()?).map_err(|e| format!("--fault: {e}"))?),
             "--quiet" => args.quiet = true,
+            "--max-connections" => {
+                args.limits.max_connections = parse_count(&flag, &value()?)?;
+            }
+            "--idle-timeout" => args.limits.idle_timeout = parse_time(&flag, &value()?)?,
+            "--read-timeout" => args.limits.read_timeout = parse_time(&flag, &value()?)?,
+            "--rtmp-setup-timeout" => {
+                args.rtmp_limits.setup_timeout = parse_time(&flag, &value()?)?;
+            }
+            "--rtmp-media-timeout" => {
+                args.rtmp_limits.media_timeout = parse_time(&flag, &value()?)?;
+            }
+            "--rtmp-max-unauthenticated-bytes" => {
+                args.rtmp_limits.max_unauthenticated_bytes = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-message-bytes" => {
+                args.rtmp_limits.max_message_bytes = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-amf-depth" => {
+                args.rtmp_limits.max_amf_depth = parse_count(&flag, &value()?)?;
+            }
+            "--rtmp-max-amf-values" => {
+                args.rtmp_limits.max_amf_values = parse_count(&flag, &value()?)?;
+            }
             _ => return Err(format!("unknown argument {arg:?}; see --help")),
         }
     }
@@ -238,9 +308,12 @@ fn run() -> Result<(), String> {
             );
         }
     };
+    raise_open_file_limit();
     let mut config = Config::new(id, secret)
         .listen(args.listen)
-        .region(args.region);
+        .region(args.region)
+        .limits(args.limits)
+        .rtmp_limits(args.rtmp_limits);
     for credential in args.credentials {
         config = config.credential(credential);
     }
@@ -310,6 +383,30 @@ fn run() -> Result<(), String> {
         std::thread::park();
     }
 }
+
+/// Each connection holds two descriptors (its socket and the server's duplicate of it),
+/// so the default 1024 connections need more than the usual soft limit of 1024 open
+/// files: the soft limit is raised to the hard one (at most 2^20).
+#[cfg(unix)]
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read or write the rlimit passed to them.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            let wanted = limit.rlim_max.min(1 << 20);
+            if limit.rlim_cur < wanted {
+                limit.rlim_cur = wanted;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() {}
 
 fn main() -> ExitCode {
     match run() {

@@ -8,6 +8,7 @@
 //! than OSS, since the emulator must accept whatever OSS accepts.
 
 use crate::error::{OssError, ec};
+use crate::xml::is_xml_char;
 
 /// A rule of the LiveChannel API that a request can break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,7 +17,8 @@ pub enum Rule {
     BucketName,
     /// A channel name is not empty.
     ChannelNameEmpty,
-    /// A channel name is an object key (at most 1023 bytes, no leading `\`) without `/`.
+    /// A channel name is an object key (at most 1023 bytes, no leading `\`) without `/`,
+    /// and holds only characters XML can carry (it is echoed in ListLiveChannel).
     ChannelName,
     /// `Description` is at most 128 bytes.
     Description,
@@ -153,7 +155,8 @@ impl Rule {
                 "LiveChannel",
                 ec::CHANNEL_NAME,
                 "The live channel name must be at most 1023 bytes, must not contain '/' \
-                 and must not start with '\\'.",
+                 or a character XML cannot carry (U+0000-U+001F other than tab, LF and CR; \
+                 U+FFFE; U+FFFF) and must not start with '\\'.",
             ),
             Rule::Description => invalid(
                 "Description",
@@ -299,12 +302,13 @@ impl Rule {
     }
 
     /// The error OSS answers, echoing the offending `value` (as `ArgumentValue`, or as
-    /// `BucketName` for a bucket name; a digest is not echoed).
+    /// `BucketName` for a bucket name; a digest is not echoed), cut to an
+    /// [`excerpt`](crate::error::excerpt) when long.
     pub fn error(self, value: &str) -> OssError {
         let err = self.error_without_value();
         match self.entry().code {
-            "InvalidArgument" => err.with_detail("ArgumentValue", value),
-            "InvalidBucketName" => err.with_detail("BucketName", value),
+            "InvalidArgument" => err.with_value("ArgumentValue", value),
+            "InvalidBucketName" => err.with_value("BucketName", value),
             _ => err,
         }
     }
@@ -338,12 +342,17 @@ pub fn bucket_name(name: &str) -> Result<(), Rule> {
     ok_if(is_bucket_name(name), Rule::BucketName)
 }
 
-/// [`Rule::ChannelNameEmpty`], then [`Rule::ChannelName`]. Control characters and long
-/// names up to 1023 bytes are allowed: OSS object keys allow them.
+/// [`Rule::ChannelNameEmpty`], then [`Rule::ChannelName`]. Long names up to 1023 bytes
+/// are allowed, as in OSS object keys, and so are tab, LF and CR; the other control
+/// characters (and U+FFFE, U+FFFF) are not, because no XML document can carry them and
+/// every ListLiveChannel of the bucket would become unreadable.
 pub fn channel_name(name: &str) -> Result<(), Rule> {
     ok_if(!name.is_empty(), Rule::ChannelNameEmpty)?;
     ok_if(
-        name.len() <= 1023 && !name.contains('/') && !name.starts_with('\\'),
+        name.len() <= 1023
+            && !name.contains('/')
+            && !name.starts_with('\\')
+            && name.chars().all(is_xml_char),
         Rule::ChannelName,
     )
 }
@@ -597,6 +606,19 @@ mod tests {
         // 342 three-byte characters are 1026 bytes.
         assert_eq!(channel_name(&"频".repeat(341)), Ok(()));
         for bad in [&"c".repeat(1024), &"频".repeat(342), "a/b", "/", "\\ab"] {
+            assert_eq!(channel_name(bad), Err(Rule::ChannelName), "{bad:?}");
+        }
+        // Issue 14: names no XML document can carry.
+        for c in (0u32..0x20).filter_map(char::from_u32) {
+            let name = format!("a{c}b");
+            let expected = if matches!(c, '\t' | '\n' | '\r') {
+                Ok(())
+            } else {
+                Err(Rule::ChannelName)
+            };
+            assert_eq!(channel_name(&name), expected, "{name:?}");
+        }
+        for bad in ["a\u{fffe}b", "\u{ffff}"] {
             assert_eq!(channel_name(bad), Err(Rule::ChannelName), "{bad:?}");
         }
     }

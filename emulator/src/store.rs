@@ -549,6 +549,12 @@ impl Store {
         self.end_live(&mut state, bucket, name, now, true)
     }
 
+    /// How many fragments (VOD material) a channel holds.
+    pub fn fragment_count(&self, bucket: &str, name: &str) -> Result<usize, OssError> {
+        let mut state = self.lock();
+        Ok(Self::channel_mut(&mut state, bucket, name)?.fragments.len())
+    }
+
     /// Records TS fragments written by an ingest, as objects and as VOD material.
     pub fn add_fragments(
         &self,

@@ -1,5 +1,9 @@
-//! Real RTMP pushes with ffmpeg against an in-process emulator, on the HTTP port.
-//! Needs `ffmpeg` (`apt-get install ffmpeg`).
+//! Real RTMP pushes with ffmpeg against an in-process emulator, on the HTTP port. The
+//! players read a private bucket through presigned URLs made by the test's own signer
+//! (`support/presign.rs`, not the client's), and a public-read bucket anonymously.
+//! Needs `ffmpeg` and `ffprobe` (`apt-get install ffmpeg`).
+
+mod support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -11,7 +15,9 @@ use osslive::{
     LiveStatus,
 };
 use osslive_emulator::acl::BucketAcl;
+use osslive_emulator::dates::{unix_seconds, v4_datetime};
 use osslive_emulator::{Config, Emulator};
+use support::presign;
 
 const AK: &str = "LTAI5tTestAccessKeyId";
 const SK: &str = "TestAccessKeySecret0123456789abc";
@@ -22,8 +28,7 @@ fn emulator() -> Emulator {
     Emulator::start(Config::new(AK, SK)).unwrap()
 }
 
-/// An emulator whose bucket is public-read, so that players read it without signing
-/// (private_playback.rs plays a private one).
+/// An emulator whose bucket is public-read, so that players read it without signing.
 fn public_read_emulator() -> Emulator {
     Emulator::start(Config::new(AK, SK).bucket_acl(BUCKET, BucketAcl::PublicRead)).unwrap()
 }
@@ -289,6 +294,21 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The request-target of a V1 presigned `method` of `key` in [`BUCKET`], valid a minute
+/// on `e`'s clock; with `x-oss-process=hls/sign` when `hls`.
+fn presigned_v1(e: &Emulator, method: &str, key: &str, hls: bool) -> String {
+    let expires = unix_seconds(e.now()) + 60;
+    let query = presign::v1_query_for(method, BUCKET, key, expires, None, hls);
+    format!("/{BUCKET}/{key}?{query}")
+}
+
+/// The request-target of a V4 presigned GET of `key` in [`BUCKET`] with
+/// `x-oss-process=hls/sign`, valid a minute from `e`'s clock.
+fn presigned_v4_hls(e: &Emulator, key: &str) -> String {
+    let query = presign::v4_query(BUCKET, key, &v4_datetime(e.now()), 60, None, true);
+    format!("/{BUCKET}/{key}?{query}")
+}
+
 /// Runs `program args`, killing it after `limit`; returns (success, stdout, stderr).
 fn run_bounded(program: &str, args: &[&str], limit: Duration) -> (bool, String, String) {
     let mut child = Command::new(program)
@@ -329,17 +349,20 @@ fn run_bounded(program: &str, args: &[&str], limit: Duration) -> (bool, String, 
     )
 }
 
-/// The `.ts` names an m3u8 lists.
+/// The `.ts` names an m3u8 lists, without the path and query `hls/sign` gives them.
 fn segments(m3u8: &str) -> Vec<String> {
     m3u8.lines()
-        .filter(|l| !l.starts_with('#') && l.ends_with(".ts"))
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('?').next().unwrap())
+        .map(|l| l.rsplit('/').next().unwrap())
+        .filter(|name| name.ends_with(".ts"))
         .map(str::to_owned)
         .collect()
 }
 
 #[test]
 fn push_is_segmented_into_playable_hls_and_vod() {
-    let e = public_read_emulator();
+    let e = emulator();
     let b = bucket(&e);
     let config = LiveChannelConfiguration {
         target: LiveChannelTarget {
@@ -352,10 +375,13 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     let created = b.create_live_channel("hls", &config).unwrap();
     let play_url = created.play_urls[0].clone();
     let prefix = format!("http://{}/", e.addr());
-    assert!(play_url.starts_with(&prefix), "{play_url}");
-    let playlist_path = format!("/{}", &play_url[prefix.len()..]);
+    assert_eq!(play_url, format!("{prefix}{BUCKET}/hls/playlist.m3u8"));
+    let key = "hls/playlist.m3u8";
     // Before any push there is no playlist; a LiveChannel operation stays signed-only.
-    assert_eq!(anonymous(e.addr(), "GET", &playlist_path).0, 404);
+    assert_eq!(
+        anonymous(e.addr(), "GET", &presigned_v1(&e, "GET", key, false)).0,
+        404
+    );
     let (status, _, body) = anonymous(e.addr(), "GET", &format!("/{BUCKET}/hls?live"));
     assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
 
@@ -383,9 +409,14 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     });
     let window_end = e.now() + Duration::from_secs(2);
 
-    // The live playlist of a public-read bucket: anonymous, CORS-enabled, the last
-    // FragCount segments.
-    let (status, headers, body) = anonymous(e.addr(), "GET", &playlist_path);
+    // The live playlist of the private bucket: refused unsigned; presigned with hls/sign,
+    // CORS-enabled, the last FragCount segments, each signed.
+    assert_eq!(
+        anonymous(e.addr(), "GET", &format!("/{BUCKET}/{key}")).0,
+        403
+    );
+    let live_target = presigned_v1(&e, "GET", key, true);
+    let (status, headers, body) = anonymous(e.addr(), "GET", &live_target);
     assert_eq!(status, 200);
     assert_eq!(
         header(&headers, "content-type"),
@@ -396,23 +427,34 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     assert!(!live.contains("#EXT-X-ENDLIST"), "{live}");
     let live_segments = segments(&live);
     assert_eq!(live_segments.len(), 3, "{live}");
-    let (status, headers, body) = anonymous(e.addr(), "HEAD", &playlist_path);
+    assert!(
+        live.lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| l.contains("&Signature=")),
+        "{live}"
+    );
+    let (status, headers, body) =
+        anonymous(e.addr(), "HEAD", &presigned_v1(&e, "HEAD", key, false));
     assert_eq!((status, body.len()), (200, 0));
     assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
 
-    // ffprobe of the play URL (a live playlist: ffprobe stops after probing).
-    let (ok, out, err) = run_bounded(
-        "ffprobe",
-        &["-v", "error", "-show_streams", &play_url],
-        Duration::from_secs(15),
-    );
-    assert!(ok, "{err}");
-    assert!(out.contains("codec_name=h264"), "{out}");
-    assert!(
-        out.contains("width=320") && out.contains("height=240"),
-        "{out}"
-    );
-    assert!(out.contains("codec_name=aac"), "{out}");
+    // ffprobe of the presigned play URL, V1 and V4 (a live playlist: ffprobe stops after
+    // probing).
+    for target in [live_target, presigned_v4_hls(&e, key)] {
+        let live_url = format!("http://{}{target}", e.addr());
+        let (ok, out, err) = run_bounded(
+            "ffprobe",
+            &["-v", "error", "-show_streams", &live_url],
+            Duration::from_secs(15),
+        );
+        assert!(ok, "{live_url}: {err}");
+        assert!(out.contains("codec_name=h264"), "{out}");
+        assert!(
+            out.contains("width=320") && out.contains("height=240"),
+            "{out}"
+        );
+        assert!(out.contains("codec_name=aac"), "{out}");
+    }
 
     // VOD over the push window: every segment written, in order, the live ones last.
     let vod = b
@@ -423,9 +465,9 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     let vod_segments = segments(&vod);
     assert!((4..=8).contains(&vod_segments.len()), "{vod}");
     assert!(vod_segments.ends_with(&live_segments), "{vod}\n{live}");
-    let dir = playlist_path.rsplit_once('/').unwrap().0;
     for name in &vod_segments {
-        let (status, headers, body) = anonymous(e.addr(), "GET", &format!("{dir}/{name}"));
+        let target = presigned_v1(&e, "GET", &format!("hls/{name}"), false);
+        let (status, headers, body) = anonymous(e.addr(), "GET", &target);
         assert_eq!(status, 200, "{name}");
         assert_eq!(header(&headers, "content-type"), Some("video/MP2T"));
         assert!(
@@ -436,7 +478,11 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     }
     b.post_vod_playlist("hls", "vod.m3u8", window_start, window_end)
         .unwrap();
-    let vod_url = format!("{prefix}{BUCKET}/hls/vod.m3u8");
+    let vod_url = format!(
+        "http://{}{}",
+        e.addr(),
+        presigned_v4_hls(&e, "hls/vod.m3u8")
+    );
     let (ok, _, err) = run_bounded(
         "ffmpeg",
         &[
@@ -454,6 +500,8 @@ fn push_is_segmented_into_playable_hls_and_vod() {
     assert!(ok && err.trim().is_empty(), "{err}");
 }
 
+/// On a public-read bucket, as on OSS, players read unsigned: the playlist written under
+/// the name the push URL gave plays anonymously.
 #[test]
 fn the_playlist_name_parameter_overrides_the_configured_one() {
     let e = public_read_emulator();
@@ -479,5 +527,16 @@ fn the_playlist_name_parameter_overrides_the_configured_one() {
     assert_eq!(
         anonymous(e.addr(), "GET", &format!("/{BUCKET}/renamed/playlist.m3u8")).0,
         404
+    );
+    let play_url = format!("http://{}/{BUCKET}/renamed/override.m3u8", e.addr());
+    let (ok, out, err) = run_bounded(
+        "ffprobe",
+        &["-v", "error", "-show_streams", &play_url],
+        Duration::from_secs(15),
+    );
+    assert!(ok, "ffprobe {play_url}: {err}");
+    assert!(
+        out.contains("codec_name=h264") && out.contains("codec_name=aac"),
+        "{out}"
     );
 }

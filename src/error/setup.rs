@@ -78,7 +78,7 @@ impl ConfigError {
     }
 
     /// The `ClientBuilder` setting at fault (`endpoint`, `region`, `connect_timeout`,
-    /// `request_timeout`, `deadline`, `max_attempts`, `user_agent`,
+    /// `request_timeout`, `deadline`, `retry_base_delay`, `max_attempts`, `user_agent`,
     /// `ca_certificates_pem`, `ca_file`), when one is.
     pub fn setting(&self) -> Option<&'static str> {
         self.setting

@@ -72,10 +72,20 @@ impl From<InvalidInput> for FfiError {
 
 /// Runs `body`, turning an error or a panic into a status and, when `err_out` is not
 /// NULL, an error handle (`osslive_error`) made from it and stored there.
+///
+/// The error contract of every fallible export lives here: `*err_out` must be NULL on
+/// entry. A non-NULL one is refused with `OSSLIVE_ERR_INVALID_ARGUMENT` before `body`
+/// runs, and left as it is: it may be an error the caller still has to read and free (so
+/// replacing it would leak it), or garbage (so freeing it would be undefined behaviour).
+/// So a successful call always leaves `*err_out` NULL.
 pub(crate) fn guard<E: From<FfiError>>(
     err_out: *mut *mut E,
     body: impl FnOnce() -> Result<(), FfiError>,
 ) -> c_int {
+    // SAFETY: the caller passes NULL or a valid, initialised `osslive_error **`.
+    if !err_out.is_null() && !unsafe { *err_out }.is_null() {
+        return OSSLIVE_ERR_INVALID_ARGUMENT;
+    }
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return OSSLIVE_OK,
         Ok(Err(e)) => e,

@@ -37,8 +37,8 @@ pub(super) fn channel_status_to_c(status: ChannelStatus) -> c_int {
 /// Disabling cuts a current push off within about ten seconds.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
-/// NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+/// or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_put_live_channel_status(
     client: *const osslive_client,
@@ -60,8 +60,8 @@ pub unsafe extern "C" fn osslive_put_live_channel_status(
 /// DeleteLiveChannel: removes a channel nobody is pushing to. Its recorded objects stay.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
-/// NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+/// or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_delete_live_channel(
     client: *const osslive_client,

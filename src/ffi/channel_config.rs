@@ -17,7 +17,8 @@ pub struct osslive_channel_config {
 
 /// A new channel configuration with the defaults: enabled, no description, HLS with 5 s
 /// fragments, 3 fragments in the live playlist `playlist.m3u8`, no snapshots. Free it with
-/// `osslive_channel_config_free`. NULL only if out of memory.
+/// `osslive_channel_config_free`. Out of memory the process aborts;
+/// NULL only for an internal error (a bug).
 #[unsafe(no_mangle)]
 pub extern "C" fn osslive_channel_config_new() -> *mut osslive_channel_config {
     new_handle(|| osslive_channel_config {

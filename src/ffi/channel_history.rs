@@ -15,8 +15,8 @@ use crate::LiveChannelHistory;
 /// `*history_out` receives them, to free with `osslive_channel_history_free`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated;
-/// `history_out` is NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `history_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_get_live_channel_history(
     client: *const osslive_client,

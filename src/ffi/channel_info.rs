@@ -16,7 +16,7 @@ use crate::LiveChannelInfo;
 ///
 /// # Safety
 /// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `info_out`
-/// is NULL or writable; `err` is NULL or writable.
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_get_live_channel_info(
     client: *const osslive_client,

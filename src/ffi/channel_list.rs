@@ -29,7 +29,7 @@ pub(super) fn list_page_size(max_keys: i32) -> Result<Option<u32>, FfiError> {
 ///
 /// # Safety
 /// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `list_out`
-/// is NULL or writable; `err` is NULL or writable.
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_list_live_channel(
     client: *const osslive_client,

@@ -32,7 +32,7 @@ fn live_status_to_c(status: LiveStatus) -> c_int {
 ///
 /// # Safety
 /// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `stat_out`
-/// is NULL or writable; `err` is NULL or writable.
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_get_live_channel_stat(
     client: *const osslive_client,

@@ -31,7 +31,8 @@ pub(super) unsafe fn bucket_of(
 /// V4...). On success `*client_out` receives a client to free with `osslive_client_free`.
 ///
 /// # Safety
-/// `config` is NULL or a live configuration; `client_out` is NULL or writable.
+/// `config` is NULL or a live configuration; `client_out` points to writable storage (NULL
+/// is refused).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_client_new(
     config: *const osslive_config,

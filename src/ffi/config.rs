@@ -9,6 +9,8 @@ use super::boundary::{
     FfiError, c_string, free_handle, modify, new_handle, optional_str, required_str,
 };
 use super::error::osslive_error;
+use crate::setting_rules;
+use crate::validate::InvalidInput;
 use crate::{
     Addressing, Client, ClientBuilder, Credentials, EnvironmentCredentials, SignatureVersion,
     TokenForm,
@@ -40,7 +42,8 @@ pub struct osslive_config {
 /// A new configuration with the defaults: V4 signing, credentials from the environment
 /// (`OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET`, `OSS_SESSION_TOKEN`, else their
 /// `ALIBABA_CLOUD_*` counterparts), 10 s to connect and 30 s per request. Free it with
-/// `osslive_config_free`. NULL only if out of memory.
+/// `osslive_config_free`. Out of memory the process aborts, as for every allocation of the
+/// library; NULL only for an internal error (a bug), so a NULL check stays good practice.
 #[unsafe(no_mangle)]
 pub extern "C" fn osslive_config_new() -> *mut osslive_config {
     new_handle(|| osslive_config {
@@ -70,8 +73,40 @@ pub(super) fn update(
     })
 }
 
+/// The longest timeout, deadline or retry base delay, in milliseconds: one day.
+pub const OSSLIVE_MAX_DURATION_MS: i64 = 86_400_000;
+
+/// The most attempts `osslive_config_set_retry` accepts per call, the first included.
+pub const OSSLIVE_RETRY_MAX_ATTEMPTS: c_int = 100;
+
+// Literals above, for cbindgen, that must be the core's rules.
+const _: () =
+    assert!(OSSLIVE_MAX_DURATION_MS as u128 == setting_rules::MAX_SETTING_DURATION.as_millis());
+const _: () = assert!(OSSLIVE_RETRY_MAX_ATTEMPTS as u32 == setting_rules::MAX_ATTEMPTS);
+
+/// A duration in milliseconds from C, named `field`: not negative (a `-1` must not wrap
+/// into weeks).
+fn millis(field: &'static str, ms: i64) -> Result<Duration, FfiError> {
+    u64::try_from(ms).map(Duration::from_millis).map_err(|_| {
+        // An InvalidInput, so that osslive_error_field names the parameter.
+        FfiError::from(InvalidInput {
+            field,
+            rule: "must not be negative".into(),
+        })
+    })
+}
+
+/// A timeout or the deadline in milliseconds from C, named `field`: 1 ms to one day.
+fn timeout_ms(field: &'static str, ms: i64) -> Result<Duration, FfiError> {
+    let value = millis(field, ms)?;
+    setting_rules::timeout(field, value)?;
+    Ok(value)
+}
+
 /// Sets the endpoint: `oss-cn-hangzhou.aliyuncs.com` (https), or with a scheme,
-/// `http://127.0.0.1:9100`. Required.
+/// `http://127.0.0.1:9100`. Required. Checked at once: an empty endpoint, a scheme other
+/// than `http://` and `https://`, a path or a port outside 1 to 65535 is an
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"endpoint"`.
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `endpoint` is NULL or a NUL-terminated string.
@@ -82,12 +117,16 @@ pub unsafe extern "C" fn osslive_config_set_endpoint(
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        Ok(b.endpoint(unsafe { required_str(endpoint, "endpoint") }?))
+        let endpoint = unsafe { required_str(endpoint, "endpoint") }?;
+        setting_rules::endpoint("endpoint", endpoint)?;
+        Ok(b.endpoint(endpoint))
     })
 }
 
 /// Sets the region V4 signatures are scoped to (`cn-hangzhou`). Needed for V4 unless the
-/// endpoint is of the form `oss-REGION[-internal].aliyuncs.com`.
+/// endpoint is of the form `oss-REGION[-internal].aliyuncs.com`; `""` derives it from the
+/// endpoint again. Checked at once: letters, digits and `-` only, at most 64 (field
+/// `"region"`).
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `region` is NULL or a NUL-terminated string.
@@ -98,7 +137,9 @@ pub unsafe extern "C" fn osslive_config_set_region(
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        Ok(b.region(unsafe { required_str(region, "region") }?))
+        let region = unsafe { required_str(region, "region") }?;
+        setting_rules::region("region", region)?;
+        Ok(b.region(region))
     })
 }
 
@@ -193,68 +234,67 @@ pub unsafe extern "C" fn osslive_config_set_addressing(
 }
 
 /// Timeouts in milliseconds: to connect (default 10000) and for a whole request
-/// (default 30000). Both must be greater than zero.
+/// (default 30000). Each must be from 1 to `OSSLIVE_MAX_DURATION_MS` (one day); a value
+/// out of range, negative included, is an `OSSLIVE_ERR_INVALID_ARGUMENT` naming it
+/// (`"connect_ms"` or `"request_ms"`) and changes nothing.
 ///
 /// # Safety
 /// `config` is NULL or a live configuration.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_config_set_timeouts_ms(
     config: *mut osslive_config,
-    connect_ms: u32,
-    request_ms: u32,
+    connect_ms: i64,
+    request_ms: i64,
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        if connect_ms == 0 || request_ms == 0 {
-            return Err(FfiError::invalid("timeouts", "must be greater than zero"));
-        }
-        Ok(b.connect_timeout(Duration::from_millis(connect_ms.into()))
-            .request_timeout(Duration::from_millis(request_ms.into())))
+        let connect = timeout_ms("connect_ms", connect_ms)?;
+        let request = timeout_ms("request_ms", request_ms)?;
+        Ok(b.connect_timeout(connect).request_timeout(request))
     })
 }
 
 /// Retries of transient failures (refused, reset or cut connections, timeouts, HTTP 500,
 /// 502, 503, 504 and a skewed clock): `max_attempts` per call, the first included
-/// (default 3; 1 turns retries off, 0 is invalid), with exponential backoff and full
-/// jitter starting from `base_delay_ms` (default 200).
+/// (default 3; 1 turns retries off; at most `OSSLIVE_RETRY_MAX_ATTEMPTS`), with exponential
+/// backoff and full jitter starting from `base_delay_ms` (default 200; 0 to
+/// `OSSLIVE_MAX_DURATION_MS`). A value out of range, negative included, is an
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` naming it (`"max_attempts"` or `"base_delay_ms"`) and
+/// changes nothing.
 ///
 /// # Safety
 /// `config` is NULL or a live configuration.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_config_set_retry(
     config: *mut osslive_config,
-    max_attempts: u32,
-    base_delay_ms: u32,
+    max_attempts: c_int,
+    base_delay_ms: i64,
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        if max_attempts == 0 {
-            return Err(FfiError::invalid("max_attempts", "must be at least 1"));
-        }
-        Ok(b.max_attempts(max_attempts)
-            .retry_base_delay(Duration::from_millis(base_delay_ms.into())))
+        // A negative count becomes 0, which the rule refuses.
+        let attempts = u32::try_from(max_attempts).unwrap_or(0);
+        setting_rules::max_attempts("max_attempts", attempts)?;
+        let base_delay = millis("base_delay_ms", base_delay_ms)?;
+        setting_rules::retry_base_delay("base_delay_ms", base_delay)?;
+        Ok(b.max_attempts(attempts).retry_base_delay(base_delay))
     })
 }
 
 /// The most one call may take across all its attempts and backoffs, in milliseconds
-/// (default 60000; must be greater than zero).
+/// (default 60000; 1 to `OSSLIVE_MAX_DURATION_MS`; out of range, negative included, is an
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` naming `"deadline_ms"`).
 ///
 /// # Safety
 /// `config` is NULL or a live configuration.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_config_set_deadline_ms(
     config: *mut osslive_config,
-    deadline_ms: u32,
+    deadline_ms: i64,
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        if deadline_ms == 0 {
-            return Err(FfiError::invalid(
-                "deadline_ms",
-                "must be greater than zero",
-            ));
-        }
-        Ok(b.deadline(Duration::from_millis(deadline_ms.into())))
+        Ok(b.deadline(timeout_ms("deadline_ms", deadline_ms)?))
     })
 }
 
@@ -294,7 +334,10 @@ unsafe impl Sync for UserData {}
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `callback`, if not NULL, stays callable with
-/// `user_data` from any thread for as long as any client made from this configuration lives.
+/// `user_data` from any thread until every client made from this configuration (or from a
+/// copy of it made by a later `osslive_client_new`) is freed, and every pager made through
+/// those clients too: a pager keeps its client's settings and logs its requests after the
+/// client and the configuration are freed. Freeing the configuration alone does not end it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_config_set_log_callback(
     config: *mut osslive_config,
@@ -334,7 +377,8 @@ pub unsafe extern "C" fn osslive_config_set_log_callback(
     })
 }
 
-/// Sets the `User-Agent` header.
+/// Sets the `User-Agent` header. Checked at once: no control character (CR, LF...) and
+/// at most 16 KiB (field `"user_agent"`).
 ///
 /// # Safety
 /// `config` is NULL or a live configuration; `user_agent` is NULL or NUL-terminated.
@@ -345,7 +389,9 @@ pub unsafe extern "C" fn osslive_config_set_user_agent(
     err: *mut *mut osslive_error,
 ) -> c_int {
     update(config, err, |b| {
-        Ok(b.user_agent(unsafe { required_str(user_agent, "user_agent") }?))
+        let user_agent = unsafe { required_str(user_agent, "user_agent") }?;
+        setting_rules::user_agent("user_agent", user_agent)?;
+        Ok(b.user_agent(user_agent))
     })
 }
 

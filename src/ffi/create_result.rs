@@ -19,8 +19,8 @@ use crate::{CreateLiveChannelResult, LiveChannelConfiguration};
 ///
 /// # Safety
 /// `client` is NULL or a live client; `config` is NULL or a live channel configuration not
-/// changed during the call; the strings are NULL or NUL-terminated; `result_out` is NULL
-/// or writable; `err` is NULL or writable.
+/// changed during the call; the strings are NULL or NUL-terminated; `result_out` points to
+/// writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_create_live_channel(
     client: *const osslive_client,

@@ -5,8 +5,10 @@
 //! - Everything is prefixed `osslive_`. Handles are opaque; the library allocates and
 //!   frees them, and every `_free` accepts NULL.
 //! - Every fallible function returns an `int` status, `OSSLIVE_OK` (0) on success or a
-//!   negative `OSSLIVE_ERR_*`, and takes a last `osslive_error **err` that may be NULL. On
-//!   failure `*err` receives an error to read and free; on success it is left alone.
+//!   negative `OSSLIVE_ERR_*`, and takes a last `osslive_error **err` that may be NULL.
+//!   `*err` must be NULL on entry: a non-NULL one is refused (`OSSLIVE_ERR_INVALID_ARGUMENT`,
+//!   nothing done, `*err` untouched), as it is either an error not yet freed or garbage.
+//!   On failure `*err` receives an error to read and free; on success it stays NULL.
 //!   Out-parameters are written only on success.
 //! - Input strings are copied and must be NUL-terminated UTF-8; anything else is an
 //!   `OSSLIVE_ERR_INVALID_ARGUMENT`, never undefined behaviour. Returned strings are
@@ -14,7 +16,12 @@
 //! - Enumerations come in as plain integers and are checked; a panic never crosses the
 //!   boundary (it becomes `OSSLIVE_ERR_PANIC`).
 //! - An `osslive_client` may be used from many threads at once; configurations and
-//!   results may be read from many threads but changed from one at a time.
+//!   results may be read from many threads but changed from one at a time. An
+//!   `osslive_error` belongs to no thread: it may be read from any thread, from several at
+//!   once, and freed (once) from any thread.
+//! - Running out of memory aborts the process, as Rust's allocator does; no function
+//!   returns NULL for it.
+//! - The header is C99 or later, or C++98 or later.
 //! - A result is an opaque handle made by one operation and freed with its `_free`. Its
 //!   getters take a `const` pointer and never fail: a NULL handle gives NULL, 0, -1 or
 //!   false, and so does an index out of range. Every string a result hands out was made
@@ -56,6 +63,8 @@ pub mod vod_playlist;
 
 pub mod rtmp;
 
+pub mod play;
+
 #[cfg(test)]
 mod tests;
 
@@ -81,12 +90,34 @@ pub const OSSLIVE_ERR_INVALID_RESPONSE: c_int = -7;
 /// A bug inside osslive was caught before it could cross into C; please report it.
 pub const OSSLIVE_ERR_PANIC: c_int = -8;
 
-/// The library version as `"osslive/X.Y.Z"`; a static string, never NULL.
+/// The library's version as `"MAJOR.MINOR.PATCH"` (`"0.1.0"`), the same form as the
+/// header's `OSSLIVE_VERSION`, so the two compare with `strcmp`; a static string, never
+/// NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn osslive_version() -> *const c_char {
-    concat!("osslive/", env!("CARGO_PKG_VERSION"), "\0")
-        .as_ptr()
-        .cast()
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// A decimal number from the package version's digits, at compile time.
+const fn version_part(digits: &str) -> c_int {
+    let bytes = digits.as_bytes();
+    let mut value: c_int = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        value = value * 10 + (bytes[i] - b'0') as c_int;
+        i += 1;
+    }
+    value
+}
+
+/// The library's version as `MAJOR * 10000 + MINOR * 100 + PATCH` (`100` for 0.1.0), the
+/// same form as the header's `OSSLIVE_VERSION_NUMBER`: a program built against one header
+/// and run with another library can compare them.
+#[unsafe(no_mangle)]
+pub extern "C" fn osslive_version_number() -> c_int {
+    version_part(env!("CARGO_PKG_VERSION_MAJOR")) * 10000
+        + version_part(env!("CARGO_PKG_VERSION_MINOR")) * 100
+        + version_part(env!("CARGO_PKG_VERSION_PATCH"))
 }
 
 /// A static, never NULL, English description of a status code; unknown codes get

@@ -24,7 +24,7 @@ pub struct osslive_channel_pager {
 ///
 /// # Safety
 /// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `pager_out`
-/// is NULL or writable; `err` is NULL or writable.
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_channel_pager_new(
     client: *const osslive_client,
@@ -63,8 +63,8 @@ pub unsafe extern "C" fn osslive_channel_pager_new(
 /// again retries the same page.
 ///
 /// # Safety
-/// `pager` is NULL or a live pager not used by another thread during the call;
-/// `list_out` is NULL or writable; `err` is NULL or writable.
+/// `pager` is NULL or a live pager not used by another thread during the call; `list_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_channel_pager_next(
     pager: *mut osslive_channel_pager,

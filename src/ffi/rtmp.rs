@@ -14,14 +14,22 @@ use super::error::osslive_error;
 use crate::SignedRtmpUrl;
 use crate::validate::InvalidInput;
 
+/// The longest validity of a signed RTMP push URL, in seconds: 7 days. A push URL is a
+/// bearer credential; sign a new one for each (re)connection rather than one for years.
+pub const OSSLIVE_RTMP_URL_MAX_SECONDS: i64 = 604_800;
+
+// A literal above, for cbindgen, that must be the core's rule.
+const _: () = assert!(OSSLIVE_RTMP_URL_MAX_SECONDS as u64 == crate::validate::MAX_RTMP_URL_SECONDS);
+
 /// Signs an RTMP push URL for `channel`, valid until `expires_unix` (Unix seconds, in the
-/// future). `playlist_name` (NULL or `""` for none) overrides the channel's m3u8 name for
-/// this push. Nothing is sent; credentials are read as for a request. On success
+/// future, at most `OSSLIVE_RTMP_URL_MAX_SECONDS` from now; otherwise an
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`). `playlist_name` (NULL or
+/// `""` for none) overrides the channel's m3u8 name for this push. Nothing is sent; credentials are read as for a request. On success
 /// `*url_out` receives the URL, to free with `osslive_rtmp_url_free`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_rtmp_url(
     client: *const osslive_client,
@@ -45,19 +53,21 @@ pub unsafe extern "C" fn osslive_sign_rtmp_url(
     })
 }
 
-/// Signs an RTMP push URL for `channel`, valid for `seconds` (more than 0) from now; as
-/// `osslive_sign_rtmp_url` otherwise.
+/// Signs an RTMP push URL for `channel`, valid for `seconds` from now: 1 to
+/// `OSSLIVE_RTMP_URL_MAX_SECONDS` (7 days); anything else, negative included, is an
+/// `OSSLIVE_ERR_INVALID_ARGUMENT` with the field `"Expires"`. As `osslive_sign_rtmp_url`
+/// otherwise.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out` is
-/// NULL or writable; `err` is NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `url_out`
+/// points to writable storage (NULL is refused); `err` is NULL or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_sign_rtmp_url_valid_for(
     client: *const osslive_client,
     bucket: *const c_char,
     channel: *const c_char,
     playlist_name: *const c_char,
-    seconds: u32,
+    seconds: i64,
     url_out: *mut *mut osslive_rtmp_url,
     err: *mut *mut osslive_error,
 ) -> c_int {
@@ -66,15 +76,19 @@ pub unsafe extern "C" fn osslive_sign_rtmp_url_valid_for(
         let bucket = unsafe { bucket_of(client, bucket) }?;
         let channel = unsafe { required_str(channel, "channel") }?;
         let playlist_name = unsafe { optional_str(playlist_name, "playlist_name") }?;
-        if seconds == 0 {
-            return Err(InvalidInput {
-                field: "Expires",
-                rule: "the validity period must be greater than zero".into(),
+        let seconds = match u64::try_from(seconds) {
+            Ok(0) | Err(_) => {
+                return Err(InvalidInput {
+                    field: "Expires",
+                    rule: "the validity period must be greater than zero".into(),
+                }
+                .into());
             }
-            .into());
-        }
+            Ok(s) => s,
+        };
         out_param(url_out, "url_out")?;
-        let valid_for = Duration::from_secs(seconds.into());
+        // Past the maximum, the core refuses it naming the maximum.
+        let valid_for = Duration::from_secs(seconds);
         let signed = bucket.sign_rtmp_url_valid_for(channel, playlist_name, valid_for)?;
         store(url_out, osslive_rtmp_url::from(signed));
         Ok(())

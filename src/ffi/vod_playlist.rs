@@ -17,8 +17,8 @@ use crate::VodPlaylist;
 /// `start_time` by at most one day). `playlist_name` ends in `.m3u8`.
 ///
 /// # Safety
-/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is
-/// NULL or writable.
+/// `client` is NULL or a live client; the strings are NULL or NUL-terminated; `err` is NULL
+/// or points to a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_post_vod_playlist(
     client: *const osslive_client,
@@ -47,7 +47,8 @@ pub unsafe extern "C" fn osslive_post_vod_playlist(
 ///
 /// # Safety
 /// `client` is NULL or a live client; the strings are NULL or NUL-terminated;
-/// `playlist_out` is NULL or writable; `err` is NULL or writable.
+/// `playlist_out` points to writable storage (NULL is refused); `err` is NULL or points to
+/// a NULL error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn osslive_get_vod_playlist(
     client: *const osslive_client,

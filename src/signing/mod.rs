@@ -1,13 +1,16 @@
 //! OSS signatures as pure functions: no clock, no I/O, no state.
 //!
 //! The date a signature covers is read from the request's own headers (`Date` or
-//! `x-oss-date`), never from a clock. The emulator verifies signatures with code of its own,
-//! so the client's tests against it compare two independent implementations.
+//! `x-oss-date`) or, for a presigned URL, passed in; never from a clock. The emulator
+//! verifies signatures with code of its own, so the client's tests against it compare two
+//! independent implementations.
 //!
 //! - [`v1`]: `Authorization: OSS AK:SIG` (HMAC-SHA1), for old buckets.
 //! - [`v4`]: `OSS4-HMAC-SHA256`, what OSS requires of new accounts and buckets.
 //! - [`rtmp`]: signed RTMP push URLs, always HMAC-SHA1 whatever the header version.
+//! - [`presign`]: presigned URLs, the V1 or V4 signature in the query, for players.
 
+pub mod presign;
 pub mod rtmp;
 pub mod v1;
 pub mod v4;

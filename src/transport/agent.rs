@@ -1,5 +1,6 @@
-//! The ureq agent of a client: its connection pool, timeouts, trust roots, and a
-//! resolver that honours `ClientBuilder::resolve` and caches name lookups.
+//! The ureq agent of a client: its connection pool, timeouts, trust roots, a resolver
+//! that honours `ClientBuilder::resolve` and caches name lookups, and a connector chain
+//! whose TCP connections are osslive's own ([`TcpConnector`]).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -8,7 +9,11 @@ use std::time::{Duration, Instant};
 
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector,
+};
+
+use super::connect::TcpConnector;
 
 /// Idle keep-alive connections a client keeps (all to its one endpoint).
 const MAX_IDLE_CONNECTIONS: usize = 32;
@@ -123,9 +128,13 @@ pub(crate) fn agent(
         .max_idle_connections(MAX_IDLE_CONNECTIONS)
         .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
         .build();
-    ureq::Agent::with_parts(
-        config,
-        DefaultConnector::default(),
-        OverrideResolver::new(resolve),
-    )
+    // ureq's default chain with osslive's TCP connections in place of ureq's (which cost
+    // 10 to 12 system calls per request, BENCHMARKS.md): a CONNECT proxy from the
+    // environment first, then TCP, then TLS for https. Without ureq's socks-proxy feature
+    // its default chain has nothing more than a warning about a SOCKS proxy it ignores.
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector)
+            .chain(RustlsConnector::default());
+    ureq::Agent::with_parts(config, connector, OverrideResolver::new(resolve))
 }

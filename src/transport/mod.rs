@@ -6,8 +6,12 @@
 //! A `Client` is an `Arc` of it, every `Bucket` shares that `Arc`.
 
 mod agent;
+mod connect;
+mod deadline;
 mod endpoint;
 mod failure;
+mod liveness;
+mod tcp;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -151,6 +155,11 @@ impl Transport {
         base
     }
 
+    /// `https` or `http`, as the endpoint says: the scheme of presigned URLs.
+    pub(crate) fn http_scheme(&self) -> &'static str {
+        self.endpoint.scheme()
+    }
+
     /// Adds the fields a `Debug` of the client shows: where it points and how it signs,
     /// credentials redacted by their own `Debug`.
     pub(crate) fn debug_fields<'a, 'b: 'a>(
@@ -210,7 +219,27 @@ impl Transport {
                 }
             };
             let left = deadline.saturating_duration_since(Instant::now());
-            if !failure.retryable || attempt >= policy.max_attempts || left.is_zero() {
+            // A request that is not idempotent is sent again only when OSS surely did not
+            // act on it: it never left (no connection), or OSS said it refused it.
+            let unsafe_to_repeat =
+                !idempotent(req.method) && may_have_been_processed(&failure.error);
+            if unsafe_to_repeat && failure.retryable {
+                self.log(log::Level::Warn, || {
+                    format!(
+                        "{} {} attempt {attempt} failed ({}) after the request may have reached \
+                         OSS; not sent again, because {} is not idempotent",
+                        req.method,
+                        req.key.unwrap_or("/"),
+                        failure.error,
+                        req.method
+                    )
+                });
+            }
+            if !failure.retryable
+                || unsafe_to_repeat
+                || attempt >= policy.max_attempts
+                || left.is_zero()
+            {
                 let mut error = failure.error;
                 error.set_attempts(attempt);
                 return Err(error);
@@ -317,10 +346,14 @@ impl Transport {
         } else {
             request
         };
-        let mut response = self
-            .agent
-            .run(request)
-            .map_err(|e| map_ureq_error(e, deadline_bound))?;
+        let sent = {
+            // A request that is not idempotent must not go out on a connection the server
+            // may have closed, since sending it again on a new one is not safe: whatever
+            // connection the pool hands out for it is probed, however fresh.
+            let _probe = (!idempotent(req.method)).then(liveness::ProbeEveryCheckout::enter);
+            self.agent.run(request)
+        };
+        let mut response = sent.map_err(|e| map_ureq_error(e, deadline_bound))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -374,6 +407,32 @@ impl Transport {
             server_time,
             error: Error::service(error),
         })
+    }
+}
+
+/// Whether sending a request with this method twice does what sending it once does: all
+/// LiveChannel calls but PostVodPlaylist (`POST`), each of which has OSS build and write a
+/// playlist, and HTTP does not promise that a POST may be repeated.
+fn idempotent(method: &str) -> bool {
+    method != "POST"
+}
+
+/// Whether OSS may have acted on a request that failed this way. Only a failure before
+/// the request left (name lookup, connecting) or an answer saying it was refused (503,
+/// 429, a skewed clock) proves it did not; a reset, a timeout while waiting for the answer,
+/// or another 5xx leaves it open.
+fn may_have_been_processed(error: &Error) -> bool {
+    use crate::error::{TimeoutKind, TransportErrorKind};
+    match error {
+        Error::Transport(t) => !matches!(
+            t.kind(),
+            TransportErrorKind::Dns | TransportErrorKind::Connect
+        ),
+        Error::Timeout(t) => t.kind() != TimeoutKind::Connect,
+        Error::Service(s) => {
+            !(s.status == 503 || s.status == 429 || s.code == "RequestTimeTooSkewed")
+        }
+        _ => true,
     }
 }
 

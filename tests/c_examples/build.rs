@@ -1,6 +1,6 @@
 //! Building the examples, once per test binary: finding the `libosslive.a` and
 //! `libosslive.so` cargo built for this test, and running the examples Makefile (static,
-//! shared and ASan builds) against them.
+//! shared and ASan builds) against them, `encoder_push` on FFmpeg's libraries included.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -51,7 +51,54 @@ pub fn require_tool(program: &str, what: &str) -> Result<(), String> {
     }
 }
 
-fn c_compiler() -> String {
+/// The libraries of FFmpeg that `encoder_push` is built with, as pkg-config names them.
+const LIBAV: &[&str] = &["libavformat", "libavcodec", "libswscale", "libavutil"];
+
+/// Fails with what to install when pkg-config or FFmpeg's development files are missing.
+fn require_libav() -> Result<(), String> {
+    const INSTALL: &str = "Install them (Debian/Ubuntu: `apt-get install pkg-config \
+                           libavformat-dev libavcodec-dev libavutil-dev libswscale-dev`).";
+    let found = Command::new("pkg-config")
+        .arg("--exists")
+        .args(LIBAV)
+        .status()
+        .map_err(|e| {
+            format!("pkg-config cannot be run ({e}): encoder_push is built with it. {INSTALL}")
+        })?;
+    if found.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "pkg-config finds no {}: the C example tests build encoder_push with FFmpeg's \
+             libraries. {INSTALL}",
+            LIBAV.join(", ")
+        ))
+    }
+}
+
+/// Runs another target of the examples Makefile with the settings of the shared build;
+/// returns what make printed.
+pub fn make(built: &Built, args: &[&str]) -> String {
+    let output = Command::new("make")
+        .arg("-C")
+        .arg(repo_root().join("examples-c"))
+        .arg(format!("OSSLIVE_LIB_DIR={}", built.lib_dir.display()))
+        .arg(format!("BUILD_DIR={}", built.build_dir.display()))
+        .args(args)
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .output()
+        .expect("run make");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "make {args:?} failed:\n{text}");
+    text
+}
+
+pub fn c_compiler() -> String {
     std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned())
 }
 
@@ -63,6 +110,7 @@ fn build_examples() -> Result<Built, String> {
     require_tool("make", "GNU make")?;
     require_tool(&c_compiler(), "the C compiler")?;
     require_tool(&cxx_compiler(), "the C++ compiler")?;
+    require_libav()?;
 
     // This binary is target/<profile>/deps/c_examples-HASH. The C libraries are not crate
     // types of the package: scripts/build-capi builds them (the `capi` feature) for the

@@ -112,6 +112,10 @@ pub fn usage_errors(r: &Runner) {
         ("OSSLIVE_MAX_ATTEMPTS", "+3"),
         ("OSSLIVE_DEADLINE_MS", "4294967296"),
         ("OSSLIVE_DEADLINE_MS", "1.5"),
+        ("OSSLIVE_SIGNATURE_VERSION", "2"),
+        ("OSSLIVE_SIGNATURE_VERSION", "v4"),
+        ("OSSLIVE_SIGNATURE_VERSION", "04"),
+        ("OSSLIVE_SIGNATURE_VERSION", "4 "),
     ] {
         let run = r.expect(&env.clone().with(var, value), 2, "get_channel_stat", &["c"]);
         assert!(
@@ -149,6 +153,11 @@ pub fn usage_errors(r: &Runner) {
             "sign_rtmp_url",
             &["c", "playlist.m3u8", "99999999999999999999"][..],
         ),
+        ("sign_play_url", &[][..]),
+        ("sign_play_url", &["c", "playlist.m3u8", "60", "x"][..]),
+        ("sign_play_url", &["c", "playlist.m3u8", "-60"][..]),
+        ("sign_play_url", &["c", "playlist.m3u8", "1h"][..]),
+        ("sign_play_url", &["c", "playlist.m3u8", ""][..]),
         ("get_channel_stat", &[][..]),
         ("get_channel_info", &["a", "b"][..]),
         ("get_channel_history", &[][..]),

@@ -254,8 +254,8 @@ fn fault_scenarios(r: &Runner) {
     assert_failure_message(&run, "invalid response (200)");
     assert_failure_message(&run, NON_XML_BODY);
     assert_eq!(requests, 1, "a non-XML answer is not retried");
-    // (The largest value a tuning variable takes is accepted.)
-    let patient = three.clone().with("OSSLIVE_DEADLINE_MS", "4294967295");
+    // (The largest deadline the library accepts, OSSLIVE_MAX_DURATION_MS, one day.)
+    let patient = three.clone().with("OSSLIVE_DEADLINE_MS", "86400000");
     let (run, requests, _) = rig.run(r, &patient, None, 0, stat);
     assert_faulty_stat(&run);
     assert_eq!(requests, 1);
@@ -310,7 +310,12 @@ fn fault_scenarios(r: &Runner) {
     run.has_err_line("error: timeout");
     assert_failure_message(&run, "timeout: ");
     // More than one attempt fitted in the deadline: the request timeout ended each one.
-    assert_failure_message(&run, " attempts)");
+    // Under valgrind on a loaded machine the first attempt alone can take the whole
+    // deadline, so there the run checks memory and the bounded time, and the native runs
+    // check the attempts.
+    if !r.valgrind {
+        assert_failure_message(&run, " attempts)");
+    }
     assert!(
         !run.stderr.contains("http status:"),
         "an answer to a stalled request:\n{}",

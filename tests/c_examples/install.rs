@@ -1,4 +1,5 @@
-//! The header alone as C99 and C++11, and `make install` with its pkg-config file.
+//! The header alone (C99, C11, C++98, C++11, C++17; gcc and clang), and `make install`
+//! with its pkg-config files (its CMake package is `cmake.rs`'s).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,17 +9,25 @@ use crate::build::*;
 use crate::run::*;
 
 #[test]
-fn header_compiles_alone_as_c99_and_cpp11() {
+fn header_compiles_alone_as_c99_and_cpp98_to_cpp17_with_gcc_and_clang() {
+    require_tool("clang", "clang").unwrap_or_else(|e| panic!("{e}"));
     let built = built();
     let output = make(built, &["check-header"]);
-    assert!(
-        output.contains("-std=c99") && output.contains("-std=c++11"),
-        "{output}"
-    );
+    for std in [
+        "-std=c99",
+        "-std=c11",
+        "-std=c++98",
+        "-std=c++11",
+        "-std=c++17",
+    ] {
+        assert!(output.contains(std), "{std} missing:\n{output}");
+    }
+    assert!(output.contains("clang -std=c99"), "{output}");
+    assert!(output.contains("-pedantic-errors"), "{output}");
 }
 
-/// `make install` lays out the header, both libraries and a pkg-config file that a
-/// program can be built with.
+/// `make install` lays out the header, both libraries, the CMake package and a
+/// pkg-config file that a program can be built with.
 #[test]
 fn install_lays_out_a_usable_prefix() {
     let built = built();
@@ -36,6 +45,9 @@ fn install_lays_out_a_usable_prefix() {
         std::fs::read_link(lib.join("libosslive.so")).expect("a symlink"),
         PathBuf::from(&soname)
     );
+    for file in ["osslive-config.cmake", "osslive-config-version.cmake"] {
+        assert!(lib.join("cmake/osslive").join(file).is_file(), "{file}");
+    }
     let pc = std::fs::read_to_string(lib.join("pkgconfig/osslive.pc")).expect("osslive.pc");
     for line in [
         format!("prefix={}", prefix.display()),
@@ -93,29 +105,9 @@ fn install_lays_out_a_usable_prefix() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("hello from C++: osslive/"),
+        run.stdout
+            .starts_with(&format!("hello from C++: {version} (header {version})")),
         "{}",
         run.stdout
     );
-}
-
-/// Runs another target of the examples Makefile with the settings of the shared build.
-fn make(built: &Built, args: &[&str]) -> String {
-    let output = Command::new("make")
-        .arg("-C")
-        .arg(repo_root().join("examples-c"))
-        .arg(format!("OSSLIVE_LIB_DIR={}", built.lib_dir.display()))
-        .arg(format!("BUILD_DIR={}", built.build_dir.display()))
-        .args(args)
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .output()
-        .expect("run make");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "make {args:?} failed:\n{text}");
-    text
 }

@@ -5,8 +5,14 @@
 //! The Makefile also builds the test programs `hostile_input` from `tests/c/hostile/` and
 //! `credentials_rotation` from `tests/c/rotation/`.
 //!
+//! It also builds `encoder_push`, the example encoder on FFmpeg's libraries
+//! (`encoder.rs` pushes with it), and installs the CMake package that `cmake.rs` builds a
+//! CMake project against.
+//!
 //! Needs `make`, a C compiler, a C++ compiler and `valgrind` (Debian/Ubuntu:
-//! `apt-get install make gcc g++ valgrind`); without them the tests fail, never skip.
+//! `apt-get install make gcc g++ valgrind`), `cmake`, and pkg-config with FFmpeg's
+//! development files (`apt-get install cmake pkg-config libavformat-dev libavcodec-dev
+//! libavutil-dev libswscale-dev`); without them the tests fail, never skip.
 //!
 //! `build`, `run` and `env` build the programs, run them and give them their
 //! environment; each other module is one topic, its scenarios run by several builds.
@@ -15,12 +21,16 @@ mod build;
 mod env;
 mod run;
 
+mod cmake;
 mod credentials;
+mod encoder;
 mod errors;
 mod faults;
 mod hostile;
 mod install;
 mod lifecycle;
 mod linking;
+mod play;
 mod sanitizers;
+mod static_link;
 mod threads;

@@ -4,6 +4,7 @@ use crate::build::*;
 use crate::env::*;
 use crate::errors::{service_errors, usage_errors};
 use crate::lifecycle::lifecycle;
+use crate::play::play_urls;
 use crate::run::*;
 
 /// One pass over every scenario under valgrind (it is slow): no definite or indirect
@@ -14,6 +15,7 @@ fn static_build_is_clean_under_valgrind() {
     let runner = Runner::valgrind(Kind::Static);
     let emulator = start_emulator();
     lifecycle(&runner, &emulator);
+    play_urls(&runner, &emulator);
     service_errors(&runner, &emulator);
     usage_errors(&runner);
     runner.ok(&Env::for_endpoint("http://127.0.0.1:9"), "hello", &[]);
@@ -26,6 +28,7 @@ fn asan_build_is_clean() {
     let runner = Runner::new(Kind::Asan);
     let emulator = start_emulator();
     lifecycle(&runner, &emulator);
+    play_urls(&runner, &emulator);
     service_errors(&runner, &emulator);
     usage_errors(&runner);
     runner.ok(&Env::for_endpoint("http://127.0.0.1:9"), "hello", &[]);

@@ -399,6 +399,21 @@ fn invalid_rtmp_signing_requests_are_refused() {
         bucket.sign_rtmp_url_valid_for("chan", None, Duration::MAX),
         "Expires",
     );
+    // A push URL is a bearer credential: at most 7 days, in both forms.
+    let week = Duration::from_secs(osslive::validate::MAX_RTMP_URL_SECONDS);
+    assert!(bucket.sign_rtmp_url_valid_for("chan", None, week).is_ok());
+    assert_invalid(
+        bucket.sign_rtmp_url_valid_for("chan", None, week + Duration::from_secs(1)),
+        "Expires",
+    );
+    assert_invalid(
+        bucket.sign_rtmp_url(
+            "chan",
+            None,
+            SystemTime::now() + week + Duration::from_secs(60),
+        ),
+        "Expires",
+    );
     for bad in [".m3u8", "no-suffix", "a/b.m3u8"] {
         match bucket.sign_rtmp_url("chan", Some(bad), future) {
             Err(err @ Error::InvalidArgument(_)) => {

@@ -295,3 +295,45 @@ def parse_m3u8(text):
 
 def is_2xx(status):
     return 200 <= status < 300
+
+
+# -- presigned URLs --------------------------------------------------------------
+
+# The ways Bucket.sign_url signs: V1 (oss2.Auth, oss2.StsAuth) and V4
+# (oss2.ProviderAuthV4), each with and without an STS token.
+SIGNERS = ["v1", "v1-sts", "v4", "v4-sts"]
+HLS_SIGN = {"x-oss-process": "hls/sign"}
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def signing_auth(signer):
+    token = SECURITY_TOKEN if signer.endswith("-sts") else None
+    if signer.startswith("v1"):
+        if token:
+            return oss2.StsAuth(ACCESS_KEY_ID, ACCESS_KEY_SECRET, token)
+        return oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+    provider = oss2.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, token)
+    return oss2.ProviderAuthV4(provider)
+
+
+def signing_bucket(endpoint, bucket_name, signer):
+    return oss2.Bucket(signing_auth(signer), endpoint, bucket_name, region=REGION)
+
+
+def fetch(url, method="GET"):
+    """(status, headers, body) of a plain HTTP request, as a player makes it."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with _OPENER.open(request, timeout=10) as resp:
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def tamper(url):
+    """The URL with its signature changed."""
+    for name in ("Signature=", "x-oss-signature="):
+        if "&" + name in url:
+            return url.replace("&" + name, "&" + name + "0")
+    raise AssertionError(url)

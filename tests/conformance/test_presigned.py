@@ -6,54 +6,26 @@ tampered and expired, the same URLs are refused as OSS refuses them."""
 
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import oss2
 import pytest
 
 from conformance_helpers import (
-    ACCESS_KEY_ID,
-    ACCESS_KEY_SECRET,
     FAKE_DOMAIN,
-    REGION,
+    HLS_SIGN,
     SECURITY_TOKEN,
+    SIGNERS,
     channel_info,
+    fetch,
     make_bucket,
     parse_m3u8,
     server_args,
+    signing_bucket,
+    tamper,
 )
 
 CH = "presigned-channel"
-SIGNERS = ["v1", "v1-sts", "v4", "v4-sts"]
-HLS_SIGN = {"x-oss-process": "hls/sign"}
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def signing_auth(signer):
-    token = SECURITY_TOKEN if signer.endswith("-sts") else None
-    if signer.startswith("v1"):
-        if token:
-            return oss2.StsAuth(ACCESS_KEY_ID, ACCESS_KEY_SECRET, token)
-        return oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
-    provider = oss2.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, token)
-    return oss2.ProviderAuthV4(provider)
-
-
-def signing_bucket(endpoint, bucket_name, signer):
-    return oss2.Bucket(signing_auth(signer), endpoint, bucket_name, region=REGION)
-
-
-def fetch(url, method="GET"):
-    """(status, headers, body) of a plain HTTP request, as a player makes it."""
-    request = urllib.request.Request(url, method=method)
-    try:
-        with _OPENER.open(request, timeout=10) as resp:
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
 
 def error_fields(body):
@@ -81,13 +53,6 @@ def stock(emu, endpoint, bucket_name):
     emu.seed_fragments(bucket_name, CH, t0 * 1000, 5, 3)
     bucket.post_vod_playlist(CH, "vod.m3u8", t0, t0 + 10)
     return [f"{(t0 + 5 * i) * 1000}.ts" for i in range(3)]
-
-
-def tamper(url):
-    for name in ("Signature=", "x-oss-signature="):
-        if "&" + name in url:
-            return url.replace("&" + name, "&" + name + "0")
-    raise AssertionError(url)
 
 
 @pytest.mark.parametrize("slash_safe", [False, True], ids=["slash-escaped", "slash-safe"])

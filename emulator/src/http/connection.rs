@@ -80,7 +80,7 @@ pub(super) fn handle_connection(
     drop(guard);
     match ending {
         Ending::Quiet => {}
-        Ending::Graceful | Ending::Silent => lingering_close(&stream),
+        Ending::Graceful | Ending::Silent => lingering_close(&stream, LINGER_TIME),
         Ending::Reset => {
             let _ = set_linger_zero(&stream);
         }
@@ -130,11 +130,16 @@ fn serve(conn: &mut Conn<'_>, handler: &dyn Handler, guard: &ConnGuard) -> Endin
             body,
             peer: conn.peer,
         };
+        // Busy while the handler works: this slot is not given to a newer connection.
+        if !guard.busy() {
+            return Ending::Quiet;
+        }
         let (response, panicked) =
             match panic::catch_unwind(AssertUnwindSafe(|| handler.handle(&request))) {
                 Ok(response) => (response, false),
                 Err(_) => (internal_error(), true),
             };
+        guard.waiting();
         let handler_closes = response
             .header("connection")
             .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
@@ -188,13 +193,13 @@ fn internal_error() -> Response {
         .with_body("internal server error: the request handler panicked\n")
 }
 
-/// Sends FIN, then reads and discards for a short while: closing a socket with unread data makes
-/// the kernel send a RST, which can destroy the response before the client has read it.
-fn lingering_close(mut stream: &TcpStream) {
+/// Sends FIN, then reads and discards for a short while (`time`): closing a socket with unread
+/// data makes the kernel send a RST, which can destroy the response before the client has read it.
+pub(super) fn lingering_close(mut stream: &TcpStream, time: Duration) {
     if stream.shutdown(Shutdown::Write).is_err() {
         return;
     }
-    let deadline = Instant::now() + LINGER_TIME;
+    let deadline = Instant::now() + time;
     let mut scratch = [0u8; 8192];
     let mut drained = 0usize;
     while drained < LINGER_MAX_BYTES {

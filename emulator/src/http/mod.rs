@@ -11,10 +11,11 @@
 //! faults included (a [`Delivery::Reset`] still resets the TCP connection underneath).
 //!
 //! One module per job, each depending only on the ones listed before it: `message`,
-//! `bad_request`, `handler`, `limits` and `registry` hold the shared types and state;
+//! `bad_request`, `limits`, `registry` and `handler` hold the shared types and state;
 //! `read` reads requests and `write` writes responses; `connection` serves one HTTP(S)
-//! connection with them; `mux` tells RTMP from HTTP by the first byte; `server` owns the
-//! listener and its threads. This module only re-exports what callers use.
+//! connection with them; `mux` tells RTMP from HTTP by the first byte; `overload` answers
+//! `503` when every connection slot is busy; `server` owns the listener and its threads.
+//! This module only re-exports what callers use.
 
 mod bad_request;
 mod connection;
@@ -22,6 +23,7 @@ mod handler;
 mod limits;
 mod message;
 mod mux;
+mod overload;
 mod read;
 mod registry;
 mod server;
@@ -34,5 +36,6 @@ pub use bad_request::BadRequest;
 pub use handler::{Handler, RtmpHandler};
 pub use limits::Limits;
 pub use message::{Delivery, Request, Response};
+pub use registry::Slot;
 pub use server::Server;
 pub use write::reason_phrase;

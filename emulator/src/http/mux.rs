@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::http::connection::{WRITE_TIMEOUT, handle_connection};
 use crate::http::handler::{Handler, RtmpHandler};
 use crate::http::limits::Limits;
-use crate::http::registry::ConnGuard;
+use crate::http::registry::{ConnGuard, Slot};
 use crate::tls::TlsAcceptor;
 
 /// Where the connections of one listener go.
@@ -25,6 +25,11 @@ pub(super) struct Routes {
 /// The first byte of every RTMP connection (the protocol version).
 const RTMP_VERSION: u8 = 0x03;
 
+/// Whether a connection starting with `first` speaks RTMP.
+pub(super) fn is_rtmp(first: u8) -> bool {
+    first == RTMP_VERSION
+}
+
 /// Hands a new connection to HTTP or RTMP, after its first byte when the port is shared.
 pub(super) fn route_connection(
     stream: TcpStream,
@@ -38,7 +43,7 @@ pub(super) fn route_connection(
             return handle_connection(stream, peer, http, limits, routes.tls.as_deref(), guard);
         }
         (Some(http), Some(rtmp)) => match first_byte(&stream, limits, &guard) {
-            Some(RTMP_VERSION) => rtmp,
+            Some(byte) if is_rtmp(byte) => rtmp,
             Some(_) => {
                 return handle_connection(stream, peer, http, limits, routes.tls.as_deref(), guard);
             }
@@ -50,7 +55,7 @@ pub(super) fn route_connection(
     };
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    rtmp.serve(&stream, peer);
+    rtmp.serve(&stream, peer, &Slot::new(&guard));
     // As in handle_connection: the registry's duplicate must go before our socket closes.
     drop(guard);
     drop(stream);

@@ -1,5 +1,5 @@
 //! The listener side: start a server on a socket, accept connections on one thread (up to
-//! the connection cap), give each its own thread, and shut down promptly.
+//! the connection cap, see `registry`), give each its own thread, and shut down promptly.
 
 use std::fmt;
 use std::io;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::http::handler::{Handler, RtmpHandler};
 use crate::http::limits::Limits;
 use crate::http::mux::{Routes, route_connection};
+use crate::http::overload::answer_overloaded;
 use crate::http::registry::Registry;
 use crate::tls::TlsAcceptor;
 
@@ -168,8 +169,9 @@ fn accept_loop(
         }
         match accepted {
             Ok((stream, peer)) => {
-                // Over the limit: dropping the stream closes it right away.
+                // Every slot busy: answered 503 (or closed) without a slot.
                 let Some(guard) = registry.register(&stream, limits.max_connections) else {
+                    answer_overloaded(stream, peer, &routes, &registry);
                     continue;
                 };
                 let routes = Arc::clone(&routes);

@@ -16,4 +16,4 @@ pub use parse::{
     DEFAULT_FRAG_COUNT, DEFAULT_FRAG_DURATION, DEFAULT_PLAYLIST_NAME, parse_channel_config,
 };
 pub use render::{ListEntry, channel_info, create_result, history, list_result, stat};
-pub use text::{escape_text, iso8601_seconds};
+pub use text::{escape_text, is_xml_char, iso8601_seconds};

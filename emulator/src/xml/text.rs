@@ -3,7 +3,15 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// Whether XML 1.0 can carry `c` at all (its `Char` production): not the C0 controls
+/// other than tab, LF and CR, not U+FFFE or U+FFFF, raw or as a character reference.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
 /// Escapes text for element content. Quotes need no escaping there, so they stay readable.
+/// A character XML cannot carry becomes U+FFFD, so that the document stays well-formed
+/// whatever it echoes (names holding one are refused on the way in).
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -13,6 +21,7 @@ pub fn escape_text(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             // A raw CR would be normalised to LF by every XML parser (found by fuzzing).
             '\r' => out.push_str("&#13;"),
+            c if !is_xml_char(c) => out.push('\u{fffd}'),
             _ => out.push(c),
         }
     }

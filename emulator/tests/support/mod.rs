@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod hostile;
 pub mod presign;
 
 use std::io::{Read, Write};

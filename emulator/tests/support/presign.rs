@@ -32,6 +32,18 @@ pub fn escape_path(key: &str) -> String {
 /// seconds): the string-to-sign is `GET\n\n\n{expires}\n/bucket/key` followed by the
 /// sub-resources `security-token` and `x-oss-process`, in that (sorted) order.
 pub fn v1_query(bucket: &str, key: &str, expires: u64, token: Option<&str>, hls: bool) -> String {
+    v1_query_for("GET", bucket, key, expires, token, hls)
+}
+
+/// [`v1_query`] for another method (`HEAD`), which starts the string-to-sign instead.
+pub fn v1_query_for(
+    method: &str,
+    bucket: &str,
+    key: &str,
+    expires: u64,
+    token: Option<&str>,
+    hls: bool,
+) -> String {
     let mut sub = Vec::new();
     if let Some(token) = token {
         sub.push(format!("security-token={token}"));
@@ -43,7 +55,7 @@ pub fn v1_query(bucket: &str, key: &str, expires: u64, token: Option<&str>, hls:
         true => format!("/{bucket}/{key}"),
         false => format!("/{bucket}/{key}?{}", sub.join("&")),
     };
-    let signature = hmac_sha1_base64(SK, &format!("GET\n\n\n{expires}\n{resource}"));
+    let signature = hmac_sha1_base64(SK, &format!("{method}\n\n\n{expires}\n{resource}"));
     let mut query = format!(
         "OSSAccessKeyId={AK}&Expires={expires}&Signature={}",
         escape(&signature)

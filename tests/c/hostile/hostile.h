@@ -71,7 +71,7 @@ void check_ok(const char *what, int status, osslive_error *err);
 
 #define EXPECT_OK(WHAT, CALL)                                                                \
     do {                                                                                     \
-        osslive_error *err_ = SENTINEL;                                                      \
+        osslive_error *err_ = NULL;                                                          \
         osslive_error **E = &err_;                                                           \
         int status_ = (CALL);                                                                \
         check_ok((WHAT), status_, err_);                                                     \
@@ -147,6 +147,12 @@ void check_strings(const example_env *env, const op_context *ctx, const char *hu
 
 /* ranges.c: integers, constants and times out of range. */
 void check_ranges(const op_context *ctx);
+
+/* contract.c: the error contract: a used *err is refused and kept, a success leaves NULL. */
+void check_error_contract(const op_context *ctx);
+
+/* presign.c: every hostile argument of the presigned URL functions. */
+void check_presign(const op_context *ctx, const char *huge, const char *huge_m3u8);
 
 /* results.c: out-of-range indexes on real results, huge headers to a live server. */
 int run_results(const example_env *env, const char *seeded, size_t huge_bytes);

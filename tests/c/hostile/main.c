@@ -10,9 +10,9 @@
  * check and stops at the first failure with "FAIL what: why" and exit status 1.
  *
  *   hostile_input calls [HUGE_BYTES]
- *       Every hostile call (nulls.c, strings.c, ranges.c). Nothing may reach the server:
- *       the test queues a fault on the emulator before and checks that it is still there
- *       afterwards. The "1 MB" strings are HUGE_BYTES long (default 1 MiB, at least
+ *       Every hostile call (nulls.c, strings.c, ranges.c, presign.c, contract.c). Nothing may
+ *       reach the server: the test queues a fault on the emulator before and checks that
+ *       it is still there afterwards. The "1 MB" strings are HUGE_BYTES long (default 1 MiB, at least
  *       2048): under valgrind, hashing megabytes through an unoptimised library takes
  *       minutes, and 160 KiB goes through the same code past the same limits (a URL's
  *       64 KiB, the HTTP layer's 128 KiB request head).
@@ -42,6 +42,8 @@ static int run_calls(const example_env *env, size_t huge_bytes)
     check_nulls(&ctx);
     check_strings(env, &ctx, huge, huge_m3u8);
     check_ranges(&ctx);
+    check_presign(&ctx, huge, huge_m3u8);
+    check_error_contract(&ctx);
     osslive_client_free(client);
     free(huge);
     free(huge_m3u8);

@@ -12,6 +12,17 @@
 #include <string.h>
 #include <time.h>
 
+/* A credentials callback for calls that must be refused before it could be used. */
+static int never_called_credentials(void *user_data, char *access_key_id, size_t id_size,
+                                    char *access_key_secret, size_t secret_size,
+                                    char *security_token, size_t token_size,
+                                    int64_t *expiration)
+{
+    (void)user_data, (void)access_key_id, (void)id_size, (void)access_key_secret;
+    (void)secret_size, (void)security_token, (void)token_size, (void)expiration;
+    return 1;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Handles                                                                              */
 /* ------------------------------------------------------------------------------------ */
@@ -164,6 +175,13 @@ static void check_config_nulls(void)
               osslive_config_set_credentials(config, "id", "secret", NULL, E));
     EXPECT_INVALID("use_environment_credentials: NULL config", "config", NULL, SENTINEL,
                    osslive_config_use_environment_credentials(NULL, E));
+    EXPECT_INVALID("use_default_credentials: NULL config", "config", NULL, SENTINEL,
+                   osslive_config_use_default_credentials(NULL, E));
+    EXPECT_INVALID("set_credentials_callback: NULL config", "config", NULL, SENTINEL,
+                   osslive_config_set_credentials_callback(NULL, never_called_credentials,
+                                                           NULL, E));
+    EXPECT_INVALID("set_credentials_callback: NULL callback", "callback", NULL, SENTINEL,
+                   osslive_config_set_credentials_callback(config, NULL, NULL, E));
     EXPECT_INVALID("set_signature_version: NULL config", "config", NULL, SENTINEL,
                    osslive_config_set_signature_version(NULL, OSSLIVE_SIGNATURE_V4, E));
     EXPECT_INVALID("set_addressing: NULL config", "config", NULL, SENTINEL,
@@ -340,12 +358,12 @@ static void check_operation_allowed_nulls(const op_context *ctx)
     }
     osslive_rtmp_url_free(url);
     url = NULL;
-    /* The longest validity: UINT32_MAX seconds is about 136 years, before 2286. */
-    EXPECT_OK("sign_rtmp_url_valid_for(UINT32_MAX s)",
-              osslive_sign_rtmp_url_valid_for(ctx->client, ctx->bucket, CHANNEL, NULL, UINT32_MAX,
-                                              &url, E));
-    if (osslive_rtmp_url_expires(url) < (int64_t)time(NULL) + (int64_t)UINT32_MAX - 60) {
-        fail("sign_rtmp_url_valid_for(UINT32_MAX s)", "expires %lld",
+    /* The longest validity, OSSLIVE_RTMP_URL_MAX_SECONDS (7 days), is accepted. */
+    EXPECT_OK("sign_rtmp_url_valid_for(OSSLIVE_RTMP_URL_MAX_SECONDS)",
+              osslive_sign_rtmp_url_valid_for(ctx->client, ctx->bucket, CHANNEL, NULL,
+                                              OSSLIVE_RTMP_URL_MAX_SECONDS, &url, E));
+    if (osslive_rtmp_url_expires(url) < (int64_t)time(NULL) + OSSLIVE_RTMP_URL_MAX_SECONDS - 60) {
+        fail("sign_rtmp_url_valid_for(OSSLIVE_RTMP_URL_MAX_SECONDS)", "expires %lld",
              (long long)osslive_rtmp_url_expires(url));
     }
     osslive_rtmp_url_free(url);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------------------------ */
 /* Status codes                                                                         */
@@ -33,10 +34,13 @@ static void check_status_strings(void)
     size_t i;
     const char *version = osslive_version();
 
-    if (version == NULL || strncmp(version, "osslive/", 8) != 0) {
-        fail("osslive_version", "got %s", version == NULL ? "NULL" : version);
+    /* One form for the library and the header: "MAJOR.MINOR.PATCH" and the number. */
+    if (version == NULL || strcmp(version, OSSLIVE_VERSION) != 0) {
+        fail("osslive_version", "got %s, the header says %s", version == NULL ? "NULL" : version,
+             OSSLIVE_VERSION);
     }
     pass("osslive_version");
+    check_int("osslive_version_number", osslive_version_number(), OSSLIVE_VERSION_NUMBER);
     for (i = 0; i < sizeof known / sizeof known[0]; i++) {
         const char *text = osslive_status_str(known[i]);
         snprintf(what, sizeof what, "osslive_status_str(%d) is its own text", known[i]);
@@ -60,6 +64,54 @@ static void check_status_strings(void)
 /* ------------------------------------------------------------------------------------ */
 /* Configuration                                                                        */
 /* ------------------------------------------------------------------------------------ */
+
+/*
+ * Durations are int64_t: zero, negative (a C caller's -1 must not wrap into weeks) and
+ * past one day are refused naming the parameter, and change nothing; the limits pass.
+ */
+static void check_setting_durations(osslive_config *config)
+{
+    static const int64_t bad_timeouts[] = {0, -1, INT64_MIN, OSSLIVE_MAX_DURATION_MS + 1,
+                                           INT64_MAX};
+    static const int bad_attempts[] = {0, -1, INT_MIN, OSSLIVE_RETRY_MAX_ATTEMPTS + 1, INT_MAX};
+    static const int64_t bad_delays[] = {-1, INT64_MIN, OSSLIVE_MAX_DURATION_MS + 1, INT64_MAX};
+    char what[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad_timeouts / sizeof bad_timeouts[0]; i++) {
+        long long v = (long long)bad_timeouts[i];
+        snprintf(what, sizeof what, "set_timeouts_ms(%lld, 1000)", v);
+        EXPECT_INVALID(what, "connect_ms", "connect_ms", SENTINEL,
+                       osslive_config_set_timeouts_ms(config, bad_timeouts[i], 1000, E));
+        snprintf(what, sizeof what, "set_timeouts_ms(1000, %lld)", v);
+        EXPECT_INVALID(what, "request_ms", "request_ms", SENTINEL,
+                       osslive_config_set_timeouts_ms(config, 1000, bad_timeouts[i], E));
+        snprintf(what, sizeof what, "set_deadline_ms(%lld)", v);
+        EXPECT_INVALID(what, "deadline_ms", "deadline_ms", SENTINEL,
+                       osslive_config_set_deadline_ms(config, bad_timeouts[i], E));
+    }
+    for (i = 0; i < sizeof bad_attempts / sizeof bad_attempts[0]; i++) {
+        snprintf(what, sizeof what, "set_retry(%d attempts)", bad_attempts[i]);
+        EXPECT_INVALID(what, "max_attempts", "max_attempts", SENTINEL,
+                       osslive_config_set_retry(config, bad_attempts[i], 100, E));
+    }
+    for (i = 0; i < sizeof bad_delays / sizeof bad_delays[0]; i++) {
+        snprintf(what, sizeof what, "set_retry(3, %lld ms)", (long long)bad_delays[i]);
+        EXPECT_INVALID(what, "base_delay_ms", "base_delay_ms", SENTINEL,
+                       osslive_config_set_retry(config, 3, bad_delays[i], E));
+    }
+    /* The limits themselves are durations like any other. */
+    EXPECT_OK("set_timeouts_ms(1, 1)", osslive_config_set_timeouts_ms(config, 1, 1, E));
+    EXPECT_OK("set_timeouts_ms(max, max)",
+              osslive_config_set_timeouts_ms(config, OSSLIVE_MAX_DURATION_MS,
+                                             OSSLIVE_MAX_DURATION_MS, E));
+    EXPECT_OK("set_retry(1, 0)", osslive_config_set_retry(config, 1, 0, E));
+    EXPECT_OK("set_retry(max, max)",
+              osslive_config_set_retry(config, OSSLIVE_RETRY_MAX_ATTEMPTS,
+                                       OSSLIVE_MAX_DURATION_MS, E));
+    EXPECT_OK("set_deadline_ms(max)",
+              osslive_config_set_deadline_ms(config, OSSLIVE_MAX_DURATION_MS, E));
+}
 
 /* Integer settings out of range: constants that do not exist, zero durations. */
 static void check_config_integers(void)
@@ -95,20 +147,7 @@ static void check_config_integers(void)
         EXPECT_INVALID(what, "max_level", NULL, SENTINEL,
                        osslive_config_set_log_callback(config, NULL, NULL, levels[i], E));
     }
-    EXPECT_INVALID("set_timeouts_ms(0, 1000)", "timeouts", NULL, SENTINEL,
-                   osslive_config_set_timeouts_ms(config, 0, 1000, E));
-    EXPECT_INVALID("set_timeouts_ms(1000, 0)", "timeouts", NULL, SENTINEL,
-                   osslive_config_set_timeouts_ms(config, 1000, 0, E));
-    EXPECT_INVALID("set_retry(0 attempts)", "max_attempts", NULL, SENTINEL,
-                   osslive_config_set_retry(config, 0, 100, E));
-    EXPECT_INVALID("set_deadline_ms(0)", "deadline_ms", NULL, SENTINEL,
-                   osslive_config_set_deadline_ms(config, 0, E));
-    /* The largest values are durations like any other. */
-    EXPECT_OK("set_timeouts_ms(UINT32_MAX, UINT32_MAX)",
-              osslive_config_set_timeouts_ms(config, UINT32_MAX, UINT32_MAX, E));
-    EXPECT_OK("set_retry(UINT32_MAX, UINT32_MAX)",
-              osslive_config_set_retry(config, UINT32_MAX, UINT32_MAX, E));
-    EXPECT_OK("set_deadline_ms(UINT32_MAX)", osslive_config_set_deadline_ms(config, UINT32_MAX, E));
+    check_setting_durations(config);
     osslive_config_free(config);
 }
 
@@ -180,8 +219,23 @@ static void check_operation_integers(const op_context *ctx)
         EXPECT_INVALID(what, "max-keys", "max-keys", pager,
                        osslive_channel_pager_new(c, b, NULL, page_sizes[i], &pager, E));
     }
-    EXPECT_INVALID("sign_rtmp_url_valid_for(0 s)", "Expires", "Expires", url,
-                   osslive_sign_rtmp_url_valid_for(c, b, CHANNEL, NULL, 0, &url, E));
+    {
+        /* int64_t seconds: zero, negative and past OSSLIVE_RTMP_URL_MAX_SECONDS. */
+        static const int64_t bad_seconds[] = {0, -1, INT64_MIN, OSSLIVE_RTMP_URL_MAX_SECONDS + 1,
+                                              INT64_MAX};
+        for (i = 0; i < sizeof bad_seconds / sizeof bad_seconds[0]; i++) {
+            snprintf(what, sizeof what, "sign_rtmp_url_valid_for(%lld s)",
+                     (long long)bad_seconds[i]);
+            EXPECT_INVALID(what, "Expires", "Expires", url,
+                           osslive_sign_rtmp_url_valid_for(c, b, CHANNEL, NULL, bad_seconds[i],
+                                                           &url, E));
+        }
+        EXPECT_INVALID("sign_rtmp_url(past the maximum validity)", "Expires", "Expires", url,
+                       osslive_sign_rtmp_url(c, b, CHANNEL, NULL,
+                                             (int64_t)time(NULL) + OSSLIVE_RTMP_URL_MAX_SECONDS
+                                                 + 3600,
+                                             &url, E));
+    }
 }
 
 /* Negative, reversed and absurd times. */

@@ -110,14 +110,14 @@ void check_status_only(const char *what, int status, int want)
     pass(label);
 }
 
-/* A call that must succeed; on success *err must be left alone. */
+/* A call that must succeed, made with *err NULL: on success *err must still be NULL. */
 void check_ok(const char *what, int status, osslive_error *err)
 {
     if (status != OSSLIVE_OK) {
         fail(what, "returned %d (%s): %s", status, osslive_status_str(status),
-             err == SENTINEL ? "(*err not written)" : message_of(err));
+             err == NULL ? "(*err not written)" : message_of(err));
     }
-    if (err != SENTINEL) {
+    if (err != NULL) {
         fail(what, "succeeded but wrote *err");
     }
     pass(what);
