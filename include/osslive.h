@@ -31,6 +31,9 @@
  *   osslive_version_number() and OSSLIVE_VERSION_NUMBER are both
  *   MAJOR * 10000 + MINOR * 100 + PATCH.
  * - A bug inside the library never unwinds into your code: it becomes OSSLIVE_ERR_PANIC.
+ * - A blocking call can be stopped from another thread: osslive_client_interrupt() ends
+ *   the calls in progress, osslive_client_shutdown() those and every later one, with
+ *   OSSLIVE_ERR_CANCELLED; then osslive_client_free() once your threads are back.
  */
 
 #ifndef OSSLIVE_H
@@ -97,6 +100,12 @@
  * A bug inside osslive was caught before it could cross into C; please report it.
  */
 #define OSSLIVE_ERR_PANIC -8
+
+/**
+ * The call was stopped by `osslive_client_interrupt`, or the client is shut down
+ * (`osslive_client_shutdown`).
+ */
+#define OSSLIVE_ERR_CANCELLED -9
 
 /**
  * Sign HTTP requests with V4 (`OSS4-HMAC-SHA256`), the default.
@@ -610,7 +619,37 @@ int osslive_client_new(const osslive_config *config,
                        osslive_error **err);
 
 /**
- * Frees a client; NULL is fine. No call on it may be running in another thread.
+ * Stops every call in progress on `client`, from any thread, as `sqlite3_interrupt`
+ * does: each returns `OSSLIVE_ERR_CANCELLED` within moments (200 ms at most on a machine
+ * that is not overloaded), whether it is connecting, waiting for an answer, reading a
+ * body that stalled or sleeping before a retry. Calls made afterwards run as usual.
+ * Connections that were in use are closed; idle ones stay pooled. A name lookup or a
+ * credentials callback in progress is not cut short: the call returns once it does.
+ * What an interrupted call sent may or may not have reached OSS.
+ *
+ * Safe to call while other threads are in calls on `client` (that is its purpose), but
+ * not once `osslive_client_free` may have started.
+ *
+ * # Safety
+ * `client` is NULL (refused) or a live client.
+ */
+int osslive_client_interrupt(const osslive_client *client, osslive_error **err);
+
+/**
+ * Shuts `client` down, for an encoder's stop path: every call in progress returns
+ * `OSSLIVE_ERR_CANCELLED` as with `osslive_client_interrupt`, and every later call at
+ * once, sending nothing; every connection is closed. Then wait for your threads to leave
+ * their calls and free the client with `osslive_client_free`. There is no way back; make
+ * a new client to go on. Calling it again does nothing more.
+ *
+ * # Safety
+ * `client` is NULL (refused) or a live client.
+ */
+int osslive_client_shutdown(const osslive_client *client, osslive_error **err);
+
+/**
+ * Frees a client; NULL is fine. No call on it may be running in another thread: to stop
+ * calls in progress first, use `osslive_client_shutdown` and wait for them to return.
  *
  * # Safety
  * `client` is NULL or a client from this library, not freed before.

@@ -469,6 +469,39 @@ impl Client {
     pub fn addressing(&self) -> Addressing {
         self.transport.addressing()
     }
+
+    /// Stops every call in progress on this client (and its clones and buckets), from any
+    /// thread: each returns [`Error::Cancelled`] with [`CancelReason::Interrupted`] within
+    /// moments, including one blocked connecting, waiting for an answer, reading a stalled
+    /// body or sleeping before a retry. Calls started afterwards run as usual, as after
+    /// sqlite's `sqlite3_interrupt`. Connections that were in use are closed; idle ones
+    /// stay pooled.
+    ///
+    /// Not stopped early: a name lookup and a credentials provider being asked (their
+    /// own timeouts bound them); the call is cancelled as soon as they return. A call
+    /// through a CONNECT proxy (`HTTPS_PROXY`) is stopped only once its proxy connection
+    /// is made. What an interrupted call sent may or may not have reached OSS.
+    ///
+    /// [`CancelReason::Interrupted`]: crate::CancelReason::Interrupted
+    pub fn interrupt(&self) {
+        self.transport.interrupt();
+    }
+
+    /// Shuts the client down: every call in progress returns [`Error::Cancelled`] as with
+    /// [`interrupt`](Self::interrupt), and every later call at once (with
+    /// [`CancelReason::ShutDown`]); every connection is closed. For a program's stop
+    /// path: shut down, wait for the threads using the client to return, then drop it.
+    /// There is no way back; make a new client instead.
+    ///
+    /// [`CancelReason::ShutDown`]: crate::CancelReason::ShutDown
+    pub fn shut_down(&self) {
+        self.transport.shut_down();
+    }
+
+    /// Whether [`shut_down`](Self::shut_down) was called on this client or a clone.
+    pub fn is_shut_down(&self) -> bool {
+        self.transport.is_shut_down()
+    }
 }
 
 #[cfg(test)]

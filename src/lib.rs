@@ -58,8 +58,8 @@ pub use credentials::{
     RefreshingCredentials,
 };
 pub use error::{
-    ConfigError, CredentialsError, Error, InvalidResponse, ServiceError, TimeoutError, TimeoutKind,
-    TlsError, TransportError, TransportErrorKind,
+    CancelReason, CancelledError, ConfigError, CredentialsError, Error, InvalidResponse,
+    ServiceError, TimeoutError, TimeoutKind, TlsError, TransportError, TransportErrorKind,
 };
 pub use models::*;
 pub use retry::{

@@ -4,6 +4,7 @@
 //! fault) and, for network and TLS failures, the underlying error as `source()`.
 
 mod answer;
+mod cancelled;
 mod network;
 mod setup;
 
@@ -12,6 +13,7 @@ use std::fmt;
 use crate::validate::InvalidInput;
 
 pub use answer::{InvalidResponse, ServiceError};
+pub use cancelled::{CancelReason, CancelledError};
 pub(crate) use network::Source;
 pub use network::{TimeoutError, TimeoutKind, TlsError, TransportError, TransportErrorKind};
 pub use setup::{ConfigError, CredentialsError};
@@ -38,6 +40,8 @@ pub enum Error {
     Timeout(TimeoutError),
     /// OSS answered 2xx with a body that is not the document the operation returns.
     InvalidResponse(InvalidResponse),
+    /// The call was stopped by `Client::interrupt` or `Client::shut_down`.
+    Cancelled(CancelledError),
 }
 
 impl Error {
@@ -52,7 +56,8 @@ impl Error {
             Error::InvalidArgument(_)
             | Error::Config(_)
             | Error::Credentials(_)
-            | Error::Tls(_) => false,
+            | Error::Tls(_)
+            | Error::Cancelled(_) => false,
         }
     }
 
@@ -92,6 +97,7 @@ impl Error {
             Error::Transport(e) => e.attempts(),
             Error::Tls(e) => e.attempts(),
             Error::Timeout(e) => e.attempts(),
+            Error::Cancelled(e) => e.attempts(),
             Error::InvalidArgument(_) | Error::Config(_) | Error::Credentials(_) => 0,
         }
     }
@@ -104,6 +110,7 @@ impl Error {
             Error::Transport(e) => e.set_attempts(attempts),
             Error::Tls(e) => e.set_attempts(attempts),
             Error::Timeout(e) => e.set_attempts(attempts),
+            Error::Cancelled(e) => e.set_attempts(attempts),
             Error::InvalidArgument(_) | Error::Config(_) | Error::Credentials(_) => {}
         }
     }
@@ -150,6 +157,7 @@ impl fmt::Display for Error {
             Error::Tls(e) => write!(f, "TLS: {e}"),
             Error::Timeout(e) => write!(f, "timeout: {e}"),
             Error::InvalidResponse(e) => write!(f, "{e}"),
+            Error::Cancelled(e) => write!(f, "cancelled: {e}"),
         }
     }
 }
@@ -164,7 +172,10 @@ impl std::error::Error for Error {
             Error::Transport(e) => e.source(),
             Error::Tls(e) => e.source(),
             Error::Timeout(e) => e.source(),
-            Error::InvalidArgument(_) | Error::Service(_) | Error::InvalidResponse(_) => None,
+            Error::InvalidArgument(_)
+            | Error::Service(_)
+            | Error::InvalidResponse(_)
+            | Error::Cancelled(_) => None,
         }
     }
 }

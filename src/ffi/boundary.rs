@@ -7,9 +7,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{
-    OSSLIVE_ERR_CONFIG, OSSLIVE_ERR_CREDENTIALS, OSSLIVE_ERR_INVALID_ARGUMENT,
-    OSSLIVE_ERR_INVALID_RESPONSE, OSSLIVE_ERR_PANIC, OSSLIVE_ERR_SERVICE, OSSLIVE_ERR_TIMEOUT,
-    OSSLIVE_ERR_TRANSPORT, OSSLIVE_OK,
+    OSSLIVE_ERR_CANCELLED, OSSLIVE_ERR_CONFIG, OSSLIVE_ERR_CREDENTIALS,
+    OSSLIVE_ERR_INVALID_ARGUMENT, OSSLIVE_ERR_INVALID_RESPONSE, OSSLIVE_ERR_PANIC,
+    OSSLIVE_ERR_SERVICE, OSSLIVE_ERR_TIMEOUT, OSSLIVE_ERR_TRANSPORT, OSSLIVE_OK,
 };
 use crate::Error;
 use crate::validate::InvalidInput;
@@ -55,6 +55,7 @@ impl From<Error> for FfiError {
             Error::Transport(_) | Error::Tls(_) => OSSLIVE_ERR_TRANSPORT,
             Error::Timeout(_) => OSSLIVE_ERR_TIMEOUT,
             Error::InvalidResponse(_) => OSSLIVE_ERR_INVALID_RESPONSE,
+            Error::Cancelled(_) => OSSLIVE_ERR_CANCELLED,
         };
         FfiError {
             status,

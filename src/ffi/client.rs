@@ -49,7 +49,55 @@ pub unsafe extern "C" fn osslive_client_new(
     })
 }
 
-/// Frees a client; NULL is fine. No call on it may be running in another thread.
+/// Stops every call in progress on `client`, from any thread, as `sqlite3_interrupt`
+/// does: each returns `OSSLIVE_ERR_CANCELLED` within moments (200 ms at most on a machine
+/// that is not overloaded), whether it is connecting, waiting for an answer, reading a
+/// body that stalled or sleeping before a retry. Calls made afterwards run as usual.
+/// Connections that were in use are closed; idle ones stay pooled. A name lookup or a
+/// credentials callback in progress is not cut short: the call returns once it does.
+/// What an interrupted call sent may or may not have reached OSS.
+///
+/// Safe to call while other threads are in calls on `client` (that is its purpose), but
+/// not once `osslive_client_free` may have started.
+///
+/// # Safety
+/// `client` is NULL (refused) or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_client_interrupt(
+    client: *const osslive_client,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    guard(err, || {
+        // SAFETY: NULL or a live client.
+        let client = unsafe { handle(client, "client") }?;
+        client.client.interrupt();
+        Ok(())
+    })
+}
+
+/// Shuts `client` down, for an encoder's stop path: every call in progress returns
+/// `OSSLIVE_ERR_CANCELLED` as with `osslive_client_interrupt`, and every later call at
+/// once, sending nothing; every connection is closed. Then wait for your threads to leave
+/// their calls and free the client with `osslive_client_free`. There is no way back; make
+/// a new client to go on. Calling it again does nothing more.
+///
+/// # Safety
+/// `client` is NULL (refused) or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn osslive_client_shutdown(
+    client: *const osslive_client,
+    err: *mut *mut osslive_error,
+) -> c_int {
+    guard(err, || {
+        // SAFETY: NULL or a live client.
+        let client = unsafe { handle(client, "client") }?;
+        client.client.shut_down();
+        Ok(())
+    })
+}
+
+/// Frees a client; NULL is fine. No call on it may be running in another thread: to stop
+/// calls in progress first, use `osslive_client_shutdown` and wait for them to return.
 ///
 /// # Safety
 /// `client` is NULL or a client from this library, not freed before.

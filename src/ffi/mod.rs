@@ -89,6 +89,9 @@ pub const OSSLIVE_ERR_TIMEOUT: c_int = -6;
 pub const OSSLIVE_ERR_INVALID_RESPONSE: c_int = -7;
 /// A bug inside osslive was caught before it could cross into C; please report it.
 pub const OSSLIVE_ERR_PANIC: c_int = -8;
+/// The call was stopped by `osslive_client_interrupt`, or the client is shut down
+/// (`osslive_client_shutdown`).
+pub const OSSLIVE_ERR_CANCELLED: c_int = -9;
 
 /// The library's version as `"MAJOR.MINOR.PATCH"` (`"0.1.0"`), the same form as the
 /// header's `OSSLIVE_VERSION`, so the two compare with `strcmp`; a static string, never
@@ -134,6 +137,7 @@ pub extern "C" fn osslive_status_str(status: c_int) -> *const c_char {
         OSSLIVE_ERR_TIMEOUT => "timeout\0",
         OSSLIVE_ERR_INVALID_RESPONSE => "invalid response from OSS\0",
         OSSLIVE_ERR_PANIC => "internal error in osslive (a bug)\0",
+        OSSLIVE_ERR_CANCELLED => "cancelled (interrupted, or the client is shut down)\0",
         _ => "unknown status\0",
     };
     text.as_ptr().cast()

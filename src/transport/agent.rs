@@ -13,6 +13,7 @@ use ureq::unversioned::transport::{
     ConnectProxyConnector, Connector, NextTimeout, RustlsConnector,
 };
 
+use super::cancel::Cancellation;
 use super::connect::TcpConnector;
 
 /// Idle keep-alive connections a client keeps (all to its one endpoint).
@@ -104,6 +105,7 @@ pub(crate) fn agent(
     user_agent: &str,
     resolve: Vec<(String, SocketAddr)>,
     trust_roots: Option<Vec<Certificate<'static>>>,
+    cancellation: Arc<Cancellation>,
 ) -> ureq::Agent {
     let root_certs = match trust_roots {
         Some(certificates) => RootCerts::Specific(Arc::new(certificates)),
@@ -134,7 +136,7 @@ pub(crate) fn agent(
     // its default chain has nothing more than a warning about a SOCKS proxy it ignores.
     let connector =
         ().chain(ConnectProxyConnector::default())
-            .chain(TcpConnector)
+            .chain(TcpConnector { cancellation })
             .chain(RustlsConnector::default());
     ureq::Agent::with_parts(config, connector, OverrideResolver::new(resolve))
 }

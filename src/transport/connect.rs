@@ -2,22 +2,28 @@
 //! place of ureq's own `TcpConnector`, whose transport is not ours to change.
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ureq::Timeout;
 use ureq::unversioned::transport::time::Duration as UreqDuration;
 use ureq::unversioned::transport::{ConnectionDetails, Connector, Either, LazyBuffers, Transport};
 
+use super::cancel::{CallSocket, Cancellation};
+use super::socket;
 use super::tcp::TcpTransport;
 
 /// The least time one address is given when there are several to try.
 const LEAST_PER_ADDRESS: Duration = Duration::from_millis(10);
 
 /// Opens a [`TcpTransport`] to the resolved addresses, unless an earlier connector of the
-/// chain (a CONNECT proxy) made the connection already.
-#[derive(Debug, Default)]
-pub(crate) struct TcpConnector;
+/// chain (a CONNECT proxy) made the connection already. Its sockets are registered with
+/// the client's [`Cancellation`], so that `Client::interrupt` can stop them.
+#[derive(Debug)]
+pub(crate) struct TcpConnector {
+    pub(crate) cancellation: Arc<Cancellation>,
+}
 
 impl<In: Transport> Connector<In> for TcpConnector {
     type Out = Either<In, TcpTransport>;
@@ -34,15 +40,20 @@ impl<In: Transport> Connector<In> for TcpConnector {
             UreqDuration::Exact(d) => Some(d),
             UreqDuration::NotHappening => None,
         };
-        let stream = open(&details.addrs, budget, details.timeout.reason)?;
+        let socket = open(
+            &self.cancellation,
+            &details.addrs,
+            budget,
+            details.timeout.reason,
+        )?;
         if details.config.no_delay() {
-            stream.set_nodelay(true)?;
+            socket.stream().set_nodelay(true)?;
         }
         let buffers = LazyBuffers::new(
             details.config.input_buffer_size(),
             details.config.output_buffer_size(),
         );
-        let transport = TcpTransport::new(stream, buffers);
+        let transport = TcpTransport::new(socket, buffers);
         (details.register_shutdown)(transport.shutdown_handle())?;
         Ok(Some(Either::B(transport)))
     }
@@ -67,10 +78,11 @@ fn next_address_may_work(e: &io::Error) -> bool {
 /// connector: `Timeout(Connect)` for an address that timed out, `Timeout(reason)` once the
 /// budget is spent, otherwise the last address's I/O error.
 fn open(
+    cancellation: &Arc<Cancellation>,
     addrs: &[SocketAddr],
     budget: Option<Duration>,
     reason: Timeout,
-) -> Result<TcpStream, ureq::Error> {
+) -> Result<Arc<CallSocket>, ureq::Error> {
     let started = Instant::now();
     let mut last_error = None;
     for (i, addr) in addrs.iter().enumerate() {
@@ -89,11 +101,7 @@ fn open(
             }
             None => None,
         };
-        let attempt = match share {
-            Some(share) => TcpStream::connect_timeout(addr, share),
-            None => TcpStream::connect(addr),
-        };
-        match attempt {
+        match socket::connect(cancellation, addr, share) {
             Ok(stream) => return Ok(stream),
             Err(e)
                 if matches!(
@@ -129,19 +137,27 @@ mod tests {
             .unwrap()
             .local_addr()
             .unwrap();
-        let stream = open(
+        let cancellation = Arc::new(Cancellation::default());
+        let socket = open(
+            &cancellation,
             &[closed_addr, open_addr],
             Some(Duration::from_secs(5)),
             Timeout::Connect,
         )
         .unwrap();
-        assert_eq!(stream.peer_addr().unwrap(), open_addr);
-        let err = open(&[closed_addr], None, Timeout::Connect).unwrap_err();
+        assert_eq!(socket.stream().peer_addr().unwrap(), open_addr);
+        let err = open(&cancellation, &[closed_addr], None, Timeout::Connect).unwrap_err();
         assert!(
             matches!(&err, ureq::Error::Io(e) if e.kind() == io::ErrorKind::ConnectionRefused),
             "{err:?}"
         );
-        let err = open(&[], Some(Duration::from_secs(1)), Timeout::Connect).unwrap_err();
+        let err = open(
+            &cancellation,
+            &[],
+            Some(Duration::from_secs(1)),
+            Timeout::Connect,
+        )
+        .unwrap_err();
         assert!(matches!(err, ureq::Error::Io(_)), "{err:?}");
     }
 }

@@ -6,11 +6,13 @@
 //! A `Client` is an `Arc` of it, every `Bucket` shares that `Arc`.
 
 mod agent;
+mod cancel;
 mod connect;
 mod deadline;
 mod endpoint;
 mod failure;
 mod liveness;
+mod socket;
 mod tcp;
 
 use std::sync::Arc;
@@ -28,6 +30,7 @@ use crate::signing::rtmp::TokenForm;
 use crate::signing::{RequestToSign, v1, v4};
 use crate::xml::XmlError;
 
+use cancel::Cancellation;
 pub(crate) use endpoint::Endpoint;
 use endpoint::{push_bucket_base, request_url};
 use failure::{AttemptFailure, map_ureq_error, retryable_status, service_error};
@@ -67,6 +70,7 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     clock: SkewedClock,
     log_hook: Option<LogHook>,
+    cancellation: Arc<Cancellation>,
 }
 
 /// A request to sign and send.
@@ -94,12 +98,14 @@ pub(crate) struct OssResponse {
 impl Transport {
     /// Builds the agent and takes ownership of the settings.
     pub(crate) fn new(settings: TransportSettings) -> Transport {
+        let cancellation = Arc::new(Cancellation::default());
         let agent = agent::agent(
             settings.connect_timeout,
             settings.request_timeout,
             &settings.user_agent,
             settings.resolve,
             settings.trust_roots,
+            Arc::clone(&cancellation),
         );
         Transport {
             agent,
@@ -114,7 +120,23 @@ impl Transport {
             retry: settings.retry,
             clock: SkewedClock::default(),
             log_hook: settings.log_hook,
+            cancellation,
         }
+    }
+
+    /// Ends every call in progress with `Error::Cancelled`; see [`cancel`].
+    pub(crate) fn interrupt(&self) {
+        self.cancellation.interrupt();
+    }
+
+    /// Ends every call in progress and every later one with `Error::Cancelled`.
+    pub(crate) fn shut_down(&self) {
+        self.cancellation.shut_down();
+    }
+
+    /// Whether [`shut_down`](Self::shut_down) was called.
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.cancellation.is_shut_down()
     }
 
     /// The region requests are signed for, if known.
@@ -192,12 +214,19 @@ impl Transport {
 
     /// Signs and sends `req`, retrying transient failures with backoff inside the client's
     /// deadline; each attempt is signed anew with fresh credentials and the corrected clock.
+    /// A cancellation ([`interrupt`](Self::interrupt)) ends it with `Error::Cancelled`,
+    /// whatever the attempt in progress then failed with.
     pub(crate) fn send(&self, req: OssRequest<'_>) -> Result<OssResponse, Error> {
+        let call = self.cancellation.begin()?;
         let policy = self.retry;
         let started = Instant::now();
         let deadline = started + policy.deadline;
         let mut attempt = 0;
         loop {
+            if let Err(mut cancelled) = call.check() {
+                cancelled.set_attempts(attempt);
+                return Err(cancelled);
+            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = if remaining.is_zero() {
                 // No attempt is made: the error counts only those that were.
@@ -218,6 +247,10 @@ impl Transport {
                     Err(failure) => failure,
                 }
             };
+            if let Err(mut cancelled) = call.check() {
+                cancelled.set_attempts(attempt);
+                return Err(cancelled);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             // A request that is not idempotent is sent again only when OSS surely did not
             // act on it: it never left (no connection), or OSS said it refused it.
@@ -263,7 +296,8 @@ impl Transport {
                     delay.as_millis()
                 )
             });
-            std::thread::sleep(delay);
+            // Woken early by a cancellation, found at the top of the loop.
+            let _ = call.sleep(delay);
         }
     }
 
@@ -432,6 +466,7 @@ fn may_have_been_processed(error: &Error) -> bool {
         Error::Service(s) => {
             !(s.status == 503 || s.status == 429 || s.code == "RequestTimeTooSkewed")
         }
+        // Never retried anyway: a cancelled call returns at once.
         _ => true,
     }
 }

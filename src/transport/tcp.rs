@@ -13,12 +13,12 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Weak};
 use std::time::Instant;
 
 use ureq::unversioned::transport::{Buffers, LazyBuffers, NextTimeout, ShutdownHandle, Transport};
 
+use super::cancel::CallSocket;
 use super::deadline::{Deadline, SocketTimeout, bounded};
 use super::liveness;
 
@@ -28,19 +28,17 @@ use super::liveness;
 const HOLD_AT_MOST: usize = 64 * 1024;
 
 /// The socket, shared (weakly) with the agent so that `Agent::shutdown` could interrupt
-/// I/O blocked on it from another thread, as with ureq's own transport.
-struct SharedSocket(TcpStream);
-
-impl ShutdownHandle for SharedSocket {
+/// I/O blocked on it from another thread, as with ureq's own transport. (osslive's own
+/// `Client::interrupt` and `shut_down` reach it through its `Cancellation`.)
+impl ShutdownHandle for CallSocket {
     fn shutdown(&self) {
-        // An error means it is already closed or shut down.
-        let _ = self.0.shutdown(Shutdown::Both);
+        self.shut();
     }
 }
 
 /// A keep-alive TCP connection for ureq; see the module documentation.
 pub(crate) struct TcpTransport {
-    socket: Arc<SharedSocket>,
+    socket: Arc<CallSocket>,
     buffers: LazyBuffers,
     /// Bytes ureq transmitted that the kernel has not seen yet.
     held: Vec<u8>,
@@ -54,9 +52,9 @@ pub(crate) struct TcpTransport {
 
 impl TcpTransport {
     /// Wraps a connected socket.
-    pub(crate) fn new(stream: TcpStream, buffers: LazyBuffers) -> TcpTransport {
+    pub(crate) fn new(socket: Arc<CallSocket>, buffers: LazyBuffers) -> TcpTransport {
         TcpTransport {
-            socket: Arc::new(SharedSocket(stream)),
+            socket,
             buffers,
             held: Vec::new(),
             read_timeout: SocketTimeout::default(),
@@ -74,7 +72,8 @@ impl TcpTransport {
     /// Sends every held byte, in as few writes as the kernel allows (one, unless the
     /// socket buffer is full).
     fn send_held(&mut self, deadline: Deadline) -> Result<(), ureq::Error> {
-        let stream = &self.socket.0;
+        self.socket.enter()?;
+        let stream = self.socket.stream();
         let held = &self.held;
         let mut sent = 0;
         let result = bounded(
@@ -124,7 +123,8 @@ impl Transport for TcpTransport {
         if !self.held.is_empty() {
             self.send_held(Deadline::of(timeout.for_write()))?;
         }
-        let stream = &self.socket.0;
+        self.socket.enter()?;
+        let stream = self.socket.stream();
         let input = self.buffers.input_append_buf();
         let amount = bounded(
             read_by,
@@ -145,20 +145,21 @@ impl Transport for TcpTransport {
     /// a connection whose answer was just read is trusted, any other is probed once
     /// ([`liveness`]).
     fn is_open(&mut self) -> bool {
-        if self.peer_closed || !self.held.is_empty() {
+        // Whether going back or coming out, no call uses it now.
+        if !self.socket.leave() || self.peer_closed || !self.held.is_empty() {
             return false;
         }
         if !liveness::needs_probe(self.last_answer, Instant::now()) {
             return true;
         }
-        liveness::still_open(&self.socket.0)
+        liveness::still_open(self.socket.stream())
     }
 }
 
 impl fmt::Debug for TcpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TcpTransport")
-            .field("peer", &self.socket.0.peer_addr().ok())
+            .field("peer", &self.socket.stream().peer_addr().ok())
             .finish_non_exhaustive()
     }
 }
@@ -166,7 +167,7 @@ impl fmt::Debug for TcpTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
+    use std::net::{TcpListener, TcpStream};
     use std::time::Duration;
 
     use ureq::Timeout;
@@ -180,8 +181,11 @@ mod tests {
         server
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
+        let socket = Arc::new(super::super::cancel::Cancellation::default())
+            .register(client)
+            .unwrap();
         (
-            TcpTransport::new(client, LazyBuffers::new(4096, 4096)),
+            TcpTransport::new(socket, LazyBuffers::new(4096, 4096)),
             server,
         )
     }

@@ -8,13 +8,14 @@ use crate::build::*;
 use crate::env::*;
 use crate::run::*;
 
-/// Every program the Makefile builds: the C examples, the test program `hostile_input`
-/// (from tests/c/hostile/) and the C++ `hello`.
+/// Every program the Makefile builds: the C examples, the test programs (from tests/c/)
+/// and the C++ `hello`.
 const PROGRAMS: &[&str] = &[
     "create_channel",
     "list_channels",
     "set_channel_status",
     "sign_rtmp_url",
+    "sign_play_url",
     "get_channel_stat",
     "get_channel_info",
     "post_vod_playlist",
@@ -24,6 +25,8 @@ const PROGRAMS: &[&str] = &[
     "client_threads",
     "encoder_push",
     "hostile_input",
+    "credentials_rotation",
+    "cancel_calls",
     "hello",
 ];
 

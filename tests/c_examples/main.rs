@@ -2,8 +2,9 @@
 //! just built, run against an in-process emulator: linked statically, linked to the
 //! shared library, under valgrind, and built with ASan + UBSan. Each must print the
 //! right things, exit with the right code, and leave no sanitizer or valgrind finding.
-//! The Makefile also builds the test programs `hostile_input` from `tests/c/hostile/` and
-//! `credentials_rotation` from `tests/c/rotation/`.
+//! The Makefile also builds the test programs `hostile_input` from `tests/c/hostile/`,
+//! `credentials_rotation` from `tests/c/rotation/` and `cancel_calls` from
+//! `tests/c/cancel/`.
 //!
 //! It also builds `encoder_push`, the example encoder on FFmpeg's libraries
 //! (`encoder.rs` pushes with it), and installs the CMake package that `cmake.rs` builds a
@@ -21,6 +22,7 @@ mod build;
 mod env;
 mod run;
 
+mod cancel;
 mod cmake;
 mod credentials;
 mod encoder;

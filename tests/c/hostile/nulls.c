@@ -211,6 +211,10 @@ static void check_config_nulls(void)
                    osslive_config_add_resolve(config, "example.com", NULL, E));
     EXPECT_INVALID("set_rtmp_token_form: NULL config", "config", NULL, SENTINEL,
                    osslive_config_set_rtmp_token_form(NULL, OSSLIVE_RTMP_TOKEN_SIGNED, E));
+    EXPECT_INVALID("client_interrupt: NULL client", "client", NULL, SENTINEL,
+                   osslive_client_interrupt(NULL, E));
+    EXPECT_INVALID("client_shutdown: NULL client", "client", NULL, SENTINEL,
+                   osslive_client_shutdown(NULL, E));
     EXPECT_INVALID("client_new: NULL config", "config", NULL, client,
                    osslive_client_new(NULL, &client, E));
     EXPECT_INVALID("client_new: NULL client_out", "client_out", NULL, SENTINEL,

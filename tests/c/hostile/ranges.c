@@ -28,8 +28,9 @@ static void check_status_strings(void)
                                 OSSLIVE_ERR_TRANSPORT,
                                 OSSLIVE_ERR_TIMEOUT,
                                 OSSLIVE_ERR_INVALID_RESPONSE,
-                                OSSLIVE_ERR_PANIC};
-    static const int unknown[] = {INT_MIN, INT_MIN + 1, -9, 1, 2, 12345, INT_MAX};
+                                OSSLIVE_ERR_PANIC,
+                                OSSLIVE_ERR_CANCELLED};
+    static const int unknown[] = {INT_MIN, INT_MIN + 1, -10, 1, 2, 12345, INT_MAX};
     char what[128];
     size_t i;
     const char *version = osslive_version();
