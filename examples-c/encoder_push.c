@@ -247,6 +247,9 @@ static void *monitor_stat(void *arg)
 
         if (status == OSSLIVE_OK) {
             done = report_stat(m, stat);
+        } else if (status == OSSLIVE_ERR_CANCELLED) {
+            /* monitor_stop interrupted the call: the push is over. */
+            done = 1;
         } else if (failures++ == 0) {
             /* A failed poll does not stop the push; the first one is worth telling. */
             flockfile(stderr);
@@ -287,13 +290,19 @@ static int monitor_start(stat_monitor *m, const osslive_client *client, const ch
     return 0;
 }
 
-/* Stops the thread at once (it may be waiting) and joins it. */
+/*
+ * Stops the thread at once and joins it: it may be waiting between polls (the condition
+ * variable wakes it) or inside a call that a slow network holds up (the interrupt ends
+ * that call with OSSLIVE_ERR_CANCELLED). The main thread is in no call meanwhile, so
+ * the interrupt ends only the monitor's; the client stays usable for what follows.
+ */
 static void monitor_stop(stat_monitor *m)
 {
     pthread_mutex_lock(&m->lock);
     m->stop = 1;
     pthread_cond_signal(&m->wake);
     pthread_mutex_unlock(&m->lock);
+    osslive_client_interrupt(m->client, NULL);
     pthread_join(m->thread, NULL);
     pthread_cond_destroy(&m->wake);
     pthread_mutex_destroy(&m->lock);
