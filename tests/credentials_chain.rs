@@ -3,12 +3,13 @@
 //! own), the ECS RAM role through the emulator's metadata service, and a credentials URI;
 //! and, when every step fails, an error that says what each found.
 //!
-//! The environment is process-global, so this binary holds exactly one test, which sets
-//! every variable the chain reads and restores them when it ends (even by a panic).
+//! The environment is process-global, so this binary holds exactly one test that sets
+//! variables: it sets every variable the chain reads and restores them when it ends (even
+//! by a panic). The other only reads the sources, to check that list is whole.
 
 use std::path::Path;
 
-use osslive::credentials::LOOPBACK_ONLY_VAR;
+use osslive::credentials::{DEFAULT_CHAIN_VARIABLES, LOOPBACK_ONLY_VAR};
 use osslive::{Client, CredentialsProvider, DefaultCredentialsChain, Error};
 use osslive_emulator::ecs_metadata::EcsMetadataConfig;
 use osslive_emulator::keyring::Credential;
@@ -21,26 +22,12 @@ const CLI_SK: &str = "ChainCliSecret0123456789abcdefghi";
 const INI_ID: &str = "LTAI5tChainIniKey";
 const INI_SK: &str = "ChainIniSecret0123456789abcdefghi";
 
-/// Every variable the chain reads.
-const VARS: &[&str] = &[
-    "HOME",
-    "USERPROFILE",
-    "OSS_ACCESS_KEY_ID",
-    "OSS_ACCESS_KEY_SECRET",
-    "OSS_SESSION_TOKEN",
-    "ALIBABA_CLOUD_ACCESS_KEY_ID",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-    "ALIBABA_CLOUD_SECURITY_TOKEN",
-    "ALIBABA_CLOUD_PROFILE",
-    "ALIBABA_CLOUD_CONFIG_FILE",
-    "ALIBABA_CLOUD_CREDENTIALS_FILE",
-    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
-    "ALIBABA_CLOUD_ECS_METADATA",
-    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
-    "ALIBABA_CLOUD_IMDSV1_DISABLED",
-    "ALIBABA_CLOUD_CREDENTIALS_URI",
-    "OSSLIVE_ECS_METADATA_ENDPOINT",
-];
+/// Every variable the chain reads: the library's list and the home directories.
+fn vars() -> Vec<&'static str> {
+    let mut vars = vec!["HOME", "USERPROFILE"];
+    vars.extend_from_slice(DEFAULT_CHAIN_VARIABLES);
+    vars
+}
 
 /// Puts the variables back as they were.
 struct Restore(Vec<(&'static str, Option<std::ffi::OsString>)>);
@@ -96,8 +83,9 @@ fn the_default_chain_tries_each_source_in_order() {
         Ok("1"),
         "run with cargo"
     );
-    let _restore = Restore(VARS.iter().map(|v| (*v, std::env::var_os(v))).collect());
-    for var in VARS {
+    let vars = vars();
+    let _restore = Restore(vars.iter().map(|v| (*v, std::env::var_os(v))).collect());
+    for var in &vars {
         set(var, None);
     }
     let home = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -242,4 +230,38 @@ fn the_default_chain_tries_each_source_in_order() {
     list_with_chain(&open).unwrap();
 
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// `DEFAULT_CHAIN_VARIABLES` names every variable `src/credentials/` reads: each quoted
+/// `OSS_*`, `OSSLIVE_*` or `ALIBABA_CLOUD_*` name there (the safety switch aside).
+#[test]
+fn the_list_of_the_chain_variables_is_whole() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/credentials");
+    let mut files = vec![dir.clone()];
+    let mut found = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for quoted in text.split('"').skip(1).step_by(2) {
+            let is_name = ["OSS_", "OSSLIVE_", "ALIBABA_CLOUD_"]
+                .iter()
+                .any(|p| quoted.starts_with(p))
+                && quoted
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if is_name && quoted != LOOPBACK_ONLY_VAR {
+                found.push((quoted.to_owned(), path.display().to_string()));
+            }
+        }
+    }
+    assert!(found.len() >= 10, "the scan found too little: {found:?}");
+    for (name, file) in found {
+        assert!(
+            DEFAULT_CHAIN_VARIABLES.contains(&name.as_str()),
+            "{file} reads {name}, which DEFAULT_CHAIN_VARIABLES does not list"
+        );
+    }
 }

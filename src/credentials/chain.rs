@@ -25,6 +25,28 @@ use super::provider::{CredentialsProvider, Remembered, reason};
 use super::uri::{CREDENTIALS_URI_VAR, UriCredentials};
 use crate::Error;
 
+/// Every environment variable the default chain reads for credentials, besides `HOME`
+/// (`USERPROFILE` on Windows) for the files' default places: for a program (or a test)
+/// that must run with none of them set, or that documents what it passes through. (Not
+/// listed: `OSSLIVE_CREDENTIALS_LOOPBACK_ONLY`, a safety switch rather than a source.)
+pub const DEFAULT_CHAIN_VARIABLES: &[&str] = &[
+    "OSS_ACCESS_KEY_ID",
+    "OSS_ACCESS_KEY_SECRET",
+    "OSS_SESSION_TOKEN",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_PROFILE",
+    "ALIBABA_CLOUD_CONFIG_FILE",
+    "ALIBABA_CLOUD_CREDENTIALS_FILE",
+    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+    "ALIBABA_CLOUD_ECS_METADATA",
+    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+    "ALIBABA_CLOUD_IMDSV1_DISABLED",
+    "ALIBABA_CLOUD_CREDENTIALS_URI",
+    "OSSLIVE_ECS_METADATA_ENDPOINT",
+];
+
 /// One step of the chain: its name, and its source or why it is not there.
 type Step = (&'static str, Result<Arc<dyn CredentialsProvider>, String>);
 

@@ -41,7 +41,7 @@ mod session;
 mod uri;
 
 pub use access_key::Credentials;
-pub use chain::DefaultCredentialsChain;
+pub use chain::{DEFAULT_CHAIN_VARIABLES, DefaultCredentialsChain};
 pub use cli_config::{CLI_CONFIG_FILE_VAR, CliProfileCredentials, PROFILE_VAR};
 pub use ecs_ram_role::{
     DEFAULT_ECS_METADATA_ENDPOINT, ECS_METADATA_ENDPOINT_VAR, EcsRamRoleCredentials,

@@ -24,19 +24,6 @@ const OSS_VARS: &[&str] = &[
     "OSSLIVE_MAX_ATTEMPTS",
     "OSSLIVE_DEADLINE_MS",
     "OSSLIVE_SIGNATURE_VERSION",
-    // What the default credentials chain reads besides HOME (tests give their own).
-    "ALIBABA_CLOUD_ACCESS_KEY_ID",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-    "ALIBABA_CLOUD_SECURITY_TOKEN",
-    "ALIBABA_CLOUD_PROFILE",
-    "ALIBABA_CLOUD_CONFIG_FILE",
-    "ALIBABA_CLOUD_CREDENTIALS_FILE",
-    "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
-    "ALIBABA_CLOUD_ECS_METADATA",
-    "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
-    "ALIBABA_CLOUD_IMDSV1_DISABLED",
-    "ALIBABA_CLOUD_CREDENTIALS_URI",
-    "OSSLIVE_ECS_METADATA_ENDPOINT",
 ];
 
 const SANITIZER_ENV: &[(&str, &str)] = &[
@@ -118,7 +105,11 @@ impl Runner {
 /// sanitizers' options.
 fn clean_command(program: impl AsRef<OsStr>) -> Command {
     let mut command = Command::new(program);
-    for var in OSS_VARS {
+    // And what the default credentials chain reads besides HOME (tests give their own).
+    for var in OSS_VARS
+        .iter()
+        .chain(osslive::credentials::DEFAULT_CHAIN_VARIABLES)
+    {
         command.env_remove(var);
     }
     for (name, value) in SANITIZER_ENV {
