@@ -22,6 +22,11 @@ pub fn excerpt(value: &str) -> String {
     format!("{}...", &value[..end])
 }
 
+/// A client's value quoted in an error message: Rust-escaped and cut to an [`excerpt`].
+pub(crate) fn quoted(value: &str) -> String {
+    format!("{:?}", excerpt(value))
+}
+
 /// Every `EC` the emulator sends, in one place so they can be audited against OSS.
 ///
 /// Values with a source name it (the spec's §1.10/§1.9 or OSS's per-EC help pages

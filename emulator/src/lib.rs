@@ -21,6 +21,7 @@
 
 pub mod access;
 pub mod acl;
+mod admin;
 pub mod app;
 pub mod atomic_file;
 pub mod auth;
@@ -40,6 +41,7 @@ pub mod objects;
 pub mod percent;
 pub mod persist;
 pub mod playlist;
+mod query;
 mod request_log;
 pub mod rtmp;
 pub mod rtmp_auth;
