@@ -34,14 +34,9 @@ pub(crate) fn connect(
         SocketAddr::V4(_) => libc::AF_INET,
         SocketAddr::V6(_) => libc::AF_INET6,
     };
-    // SAFETY: plain system call; the descriptor is owned by the TcpStream at once.
-    let fd = unsafe { libc::socket(family, libc::SOCK_STREAM, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
+    let fd = new_socket(family)?;
     // SAFETY: `fd` is a new socket nobody else owns.
     let stream = unsafe { TcpStream::from_raw_fd(fd) };
-    set_cloexec(fd)?;
     stream.set_nonblocking(true)?;
     let socket = cancellation.register(stream)?;
     let (storage, len) = sockaddr(addr);
@@ -106,15 +101,38 @@ pub(crate) fn connect(
     cancellation.register(stream)
 }
 
-/// Closes the descriptor in children that `exec`, as std does for its own sockets.
-#[cfg(unix)]
-fn set_cloexec(fd: libc::c_int) -> io::Result<()> {
-    // SAFETY: plain system calls on a descriptor we own.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC) } < 0 {
+/// A new TCP socket of `family` that a child process started with `exec` does not
+/// inherit (as std's own sockets): an encoder that runs helper programs must not hand them
+/// its connections.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+fn new_socket(family: libc::c_int) -> io::Result<libc::c_int> {
+    // SAFETY: plain system call; the caller owns the descriptor.
+    let fd = unsafe { libc::socket(family, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok(())
+    Ok(fd)
+}
+
+/// As above, where the flag cannot be given to `socket(2)`: set right after it.
+#[cfg(all(
+    unix,
+    not(any(target_os = "linux", target_os = "android", target_os = "freebsd"))
+))]
+fn new_socket(family: libc::c_int) -> io::Result<libc::c_int> {
+    // SAFETY: plain system calls on a descriptor we own; closed again on failure.
+    unsafe {
+        let fd = libc::socket(family, libc::SOCK_STREAM, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) < 0 {
+            let e = io::Error::last_os_error();
+            libc::close(fd);
+            return Err(e);
+        }
+        Ok(fd)
+    }
 }
 
 /// `addr` as the C library's socket address.
@@ -181,6 +199,17 @@ mod tests {
         let sin = unsafe { &*(&raw const storage).cast::<libc::sockaddr_in>() };
         assert_eq!(sin.sin_addr.s_addr.to_ne_bytes(), [127, 0, 0, 2]);
         assert_eq!(u16::from_be(sin.sin_port), 80);
+    }
+
+    #[test]
+    fn the_socket_is_closed_on_exec() {
+        use std::os::fd::AsRawFd;
+        let cancellation = Arc::new(Cancellation::default());
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let socket = connect(&cancellation, &listener.local_addr().unwrap(), None).unwrap();
+        // SAFETY: reads the flags of a descriptor the socket owns.
+        let flags = unsafe { libc::fcntl(socket.stream().as_raw_fd(), libc::F_GETFD) };
+        assert!(flags >= 0 && flags & libc::FD_CLOEXEC != 0, "{flags}");
     }
 
     #[test]
