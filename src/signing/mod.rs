@@ -9,7 +9,11 @@
 //! - [`v4`]: `OSS4-HMAC-SHA256`, what OSS requires of new accounts and buckets.
 //! - [`rtmp`]: signed RTMP push URLs, always HMAC-SHA1 whatever the header version.
 //! - [`presign`]: presigned URLs, the V1 or V4 signature in the query, for players.
+//!
+//! The one piece of state is `key_cache`, the V4 signing keys a client keeps above the
+//! pure [`v4::signing_key`].
 
+pub(crate) mod key_cache;
 pub mod presign;
 pub mod rtmp;
 pub mod v1;

@@ -181,6 +181,22 @@ pub fn sign(
     req: &RequestToSign<'_>,
     additional_headers: &[&str],
 ) -> Result<V4Signature, V4Error> {
+    sign_with(access_key_id, region, req, additional_headers, |date| {
+        signing_key(access_key_secret, date, region)
+    })
+}
+
+/// [`sign`], with the signing key given by `key_for_date` for the request's date
+/// (`YYYYMMDD`), which must return [`signing_key`] of the secret, that date and `region`:
+/// for a caller that keeps derived keys rather than deriving one (four HMACs) per request.
+/// The copy it returns is wiped once used.
+pub fn sign_with(
+    access_key_id: &str,
+    region: &str,
+    req: &RequestToSign<'_>,
+    additional_headers: &[&str],
+    key_for_date: impl FnOnce(&str) -> [u8; 32],
+) -> Result<V4Signature, V4Error> {
     let datetime = req.header("x-oss-date").ok_or(V4Error::MissingDate)?;
     if crate::time::parse_v4_datetime(datetime).is_none() {
         return Err(V4Error::MalformedDate(datetime.to_owned()));
@@ -189,7 +205,7 @@ pub fn sign(
     let canonical_request = canonical_request(req, &additional);
     let string_to_sign = string_to_sign(datetime, region, &canonical_request);
     let date = &datetime[..8];
-    let mut key = signing_key(access_key_secret, date, region);
+    let mut key = key_for_date(date);
     let signature = signature(&key, &string_to_sign);
     super::wipe(&mut key);
     let mut authorization = format!(

@@ -26,6 +26,7 @@ use crate::error::{
 };
 use crate::retry::{RetryPolicy, SkewedClock};
 use crate::settings::{Addressing, LogHook, SignatureVersion};
+use crate::signing::key_cache::SigningKeyCache;
 use crate::signing::rtmp::TokenForm;
 use crate::signing::{RequestToSign, v1, v4};
 use crate::xml::XmlError;
@@ -71,6 +72,9 @@ pub(crate) struct Transport {
     clock: SkewedClock,
     log_hook: Option<LogHook>,
     cancellation: Arc<Cancellation>,
+    /// The V4 signing keys derived so far, so that a request does not derive the day's key
+    /// again (four HMACs); wiped when replaced and when the client is dropped.
+    signing_keys: SigningKeyCache,
 }
 
 /// A request to sign and send.
@@ -121,6 +125,7 @@ impl Transport {
             clock: SkewedClock::default(),
             log_hook: settings.log_hook,
             cancellation,
+            signing_keys: SigningKeyCache::default(),
         }
     }
 
@@ -336,13 +341,10 @@ impl Transport {
                 }
                 SignatureVersion::V4 => {
                     let region = self.region.as_deref().unwrap_or_default();
-                    v4::sign(
-                        creds.access_key_id(),
-                        creds.access_key_secret(),
-                        region,
-                        &to_sign,
-                        &[],
-                    )
+                    let (id, secret) = (creds.access_key_id(), creds.access_key_secret());
+                    v4::sign_with(id, region, &to_sign, &[], |date| {
+                        self.signing_keys.signing_key(id, secret, date, region)
+                    })
                     .map_err(|e| Error::Config(ConfigError::new(e.to_string()).with_source(e)))?
                     .authorization
                 }
