@@ -6,8 +6,10 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use roxmltree::{Document, Node};
+use roxmltree::Document;
 
+use super::element::Element;
+use super::plain::PlainDocument;
 use crate::models::ChannelStatus;
 
 /// Why a body is not the expected document.
@@ -27,10 +29,24 @@ pub(super) type Reason = String;
 
 // ---------------------------------------------------------------------------------------
 
+/// A body read as a document: by the plain reader when it can, else by roxmltree.
+pub(super) enum Parsed<'i> {
+    /// Read by [`PlainDocument`], the usual case.
+    Plain(PlainDocument<'i>),
+    /// Read by roxmltree: a body with a DTD, attributes, references, comments, CDATA...
+    Tree(Document<'i>),
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by the tests that compare the two readers: read every body with roxmltree.
+    pub(super) static TREE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Parses the body and checks its root, the one check every answer needs: a 2xx answer
 /// with another document (an `Error` from a proxy in front of OSS, say) must not be read
 /// as an empty result.
-pub(super) fn parse_document<'i>(body: &'i [u8], expected: &str) -> Result<Document<'i>, XmlError> {
+pub(super) fn parse_document<'i>(body: &'i [u8], expected: &str) -> Result<Parsed<'i>, XmlError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         invalid(
             format!(
@@ -46,20 +62,34 @@ pub(super) fn parse_document<'i>(body: &'i [u8], expected: &str) -> Result<Docum
             body,
         ));
     }
-    let doc = Document::parse(text).map_err(|e| {
-        invalid(
-            format!("expected <{expected}>, but the body is not XML ({e})"),
-            body,
-        )
-    })?;
-    let found = doc.root_element().tag_name().name();
+    #[cfg(test)]
+    let plain = if TREE_ONLY.get() {
+        None
+    } else {
+        PlainDocument::parse(text)
+    };
+    #[cfg(not(test))]
+    let plain = PlainDocument::parse(text);
+    let parsed = match plain {
+        Some(doc) => Parsed::Plain(doc),
+        None => Parsed::Tree(Document::parse(text).map_err(|e| {
+            invalid(
+                format!("expected <{expected}>, but the body is not XML ({e})"),
+                body,
+            )
+        })?),
+    };
+    let found = match &parsed {
+        Parsed::Plain(doc) => doc.root_element().name(),
+        Parsed::Tree(doc) => doc.root_element().tag_name().name(),
+    };
     if found != expected {
         return Err(invalid(
             format!("expected <{expected}>, found <{found}>"),
             body,
         ));
     }
-    Ok(doc)
+    Ok(parsed)
 }
 
 /// Attaches the snippet to a reason; done once per failure, so the happy path never
@@ -89,54 +119,35 @@ pub(super) fn snippet(body: &[u8]) -> String {
         .collect()
 }
 
-/// The element children of a node: the documents carry meaning only in elements, so
-/// whitespace between them (pretty-printing), comments and processing instructions are
-/// skipped.
-pub(super) fn element_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.children().filter(Node::is_element)
+/// The element children of a node; see [`Element::children`].
+pub(super) fn element_children<'a, E: Element<'a>>(node: E) -> impl Iterator<Item = E> {
+    node.children()
 }
 
-/// The text of a leaf element, entities decoded; borrowed in the usual case of a single
-/// text node, joined only when a comment splits the text.
-pub(super) fn text_of<'a>(node: Node<'a, '_>) -> Cow<'a, str> {
-    let mut texts = node
-        .children()
-        .filter(Node::is_text)
-        .filter_map(|n| n.text());
-    let Some(first) = texts.next() else {
-        return Cow::Borrowed("");
-    };
-    match texts.next() {
-        None => Cow::Borrowed(first),
-        Some(second) => {
-            let mut joined = String::with_capacity(first.len() + second.len());
-            joined.push_str(first);
-            joined.push_str(second);
-            texts.for_each(|t| joined.push_str(t));
-            Cow::Owned(joined)
-        }
-    }
+/// The text of a leaf element; see [`Element::text`].
+pub(super) fn text_of<'a, E: Element<'a>>(node: E) -> Cow<'a, str> {
+    node.text()
 }
 
 /// Free text (descriptions, names, markers) exactly as sent: its whitespace may be the
 /// user's.
-pub(super) fn string_of(node: Node<'_, '_>) -> String {
+pub(super) fn string_of<'a>(node: impl Element<'a>) -> String {
     text_of(node).into_owned()
 }
 
 /// Tokens (codecs, addresses) without surrounding whitespace, which cannot be meaningful.
-pub(super) fn trimmed_string(node: Node<'_, '_>) -> String {
+pub(super) fn trimmed_string<'a>(node: impl Element<'a>) -> String {
     text_of(node).trim().to_owned()
 }
 
 /// Free text where empty means "not given" (`NextMarker`, `Name`, error fields).
-pub(super) fn non_empty(node: Node<'_, '_>) -> Option<String> {
+pub(super) fn non_empty<'a>(node: impl Element<'a>) -> Option<String> {
     let text = text_of(node);
     (!text.is_empty()).then(|| text.into_owned())
 }
 
 /// A token where empty or blank means "not given".
-pub(super) fn non_empty_trimmed(node: Node<'_, '_>) -> Option<String> {
+pub(super) fn non_empty_trimmed<'a>(node: impl Element<'a>) -> Option<String> {
     let text = text_of(node);
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
@@ -144,7 +155,7 @@ pub(super) fn non_empty_trimmed(node: Node<'_, '_>) -> Option<String> {
 
 /// A number, trimmed; `None` when empty (Go decodes an empty element as 0, so OSS could
 /// plausibly send one), an error when present but not a number of the model's type.
-pub(super) fn number_of<T: FromStr>(node: Node<'_, '_>) -> Result<Option<T>, Reason> {
+pub(super) fn number_of<'a, T: FromStr>(node: impl Element<'a>) -> Result<Option<T>, Reason> {
     let text = text_of(node);
     let value = text.trim();
     if value.is_empty() {
@@ -157,7 +168,7 @@ pub(super) fn number_of<T: FromStr>(node: Node<'_, '_>) -> Result<Option<T>, Rea
 }
 
 /// `true`/`false` (any ASCII case), trimmed; `None` when empty.
-pub(super) fn bool_of(node: Node<'_, '_>) -> Result<Option<bool>, Reason> {
+pub(super) fn bool_of<'a>(node: impl Element<'a>) -> Result<Option<bool>, Reason> {
     let text = text_of(node);
     let value = text.trim();
     if value.is_empty() {
@@ -172,7 +183,9 @@ pub(super) fn bool_of(node: Node<'_, '_>) -> Result<Option<bool>, Reason> {
 }
 
 /// `enabled`/`disabled`, trimmed; `None` when empty.
-pub(super) fn channel_status_of(node: Node<'_, '_>) -> Result<Option<ChannelStatus>, Reason> {
+pub(super) fn channel_status_of<'a>(
+    node: impl Element<'a>,
+) -> Result<Option<ChannelStatus>, Reason> {
     let text = text_of(node);
     let value = text.trim();
     if value.is_empty() {
@@ -184,7 +197,7 @@ pub(super) fn channel_status_of(node: Node<'_, '_>) -> Result<Option<ChannelStat
 }
 
 /// An ISO 8601 time with any fraction or none; `None` when empty.
-pub(super) fn time_of(node: Node<'_, '_>) -> Result<Option<SystemTime>, Reason> {
+pub(super) fn time_of<'a>(node: impl Element<'a>) -> Result<Option<SystemTime>, Reason> {
     let text = text_of(node);
     let value = text.trim();
     if value.is_empty() {
@@ -196,14 +209,14 @@ pub(super) fn time_of(node: Node<'_, '_>) -> Result<Option<SystemTime>, Reason> 
 }
 
 /// The reason for a present but unusable value: where it is, what it was, what was wanted.
-pub(super) fn bad_value(node: Node<'_, '_>, value: &str, wanted: &str) -> Reason {
+pub(super) fn bad_value<'a>(node: impl Element<'a>, value: &str, wanted: &str) -> Reason {
     let mut reason = String::with_capacity(64 + value.len().min(SHOWN_CHARS * 4));
     reason.push_str("invalid <");
-    reason.push_str(node.tag_name().name());
+    reason.push_str(node.name());
     reason.push('>');
-    if let Some(parent) = node.parent_element() {
+    if let Some(parent) = node.parent_name() {
         reason.push_str(" in <");
-        reason.push_str(parent.tag_name().name());
+        reason.push_str(parent);
         reason.push('>');
     }
     let _ = write!(reason, ": {} is not {wanted}", shown(value));
@@ -223,9 +236,9 @@ pub(super) fn shown(value: &str) -> String {
 
 /// Appends the non-empty `Url` children of a URL list, in document order; all of them, as
 /// OSS may return several (one per endpoint).
-pub(super) fn collect_urls(list: Node<'_, '_>, urls: &mut Vec<String>) {
+pub(super) fn collect_urls<'a>(list: impl Element<'a>, urls: &mut Vec<String>) {
     for url in element_children(list) {
-        if url.tag_name().name() == "Url" {
+        if url.name() == "Url" {
             let text = text_of(url);
             let text = text.trim();
             if !text.is_empty() {

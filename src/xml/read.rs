@@ -1,17 +1,32 @@
 //! The answers of the LiveChannel operations, read into the models.
 
-use roxmltree::{Document, Node};
+use roxmltree::Document;
+
+use super::element::Element;
 
 use super::node::{
-    Reason, XmlError, bad_value, bool_of, channel_status_of, collect_urls, element_children,
-    invalid, non_empty, non_empty_trimmed, number_of, parse_document, shown, string_of, text_of,
-    time_of, trimmed_string,
+    Parsed, Reason, XmlError, bad_value, bool_of, channel_status_of, collect_urls,
+    element_children, invalid, non_empty, non_empty_trimmed, number_of, parse_document, shown,
+    string_of, text_of, time_of, trimmed_string,
 };
 use crate::models::{
     CreateLiveChannelResult, ListLiveChannelResult, LiveChannelAudio, LiveChannelHistory,
     LiveChannelInfo, LiveChannelSnapshot, LiveChannelStat, LiveChannelSummary, LiveChannelVideo,
     LiveRecord, LiveStatus,
 };
+
+/// Reads `body` as the `expected` document with the walker `walk`, which is written once
+/// for both readers (see [`Parsed`]); the snippet is attached here, once.
+macro_rules! read_with {
+    ($body:expr, $expected:literal, $walk:ident) => {{
+        let body: &[u8] = $body;
+        match parse_document(body, $expected)? {
+            Parsed::Plain(doc) => $walk(doc.root_element()),
+            Parsed::Tree(doc) => $walk(doc.root_element()),
+        }
+        .map_err(|reason| invalid(reason, body))
+    }};
+}
 
 /// The fields of an OSS `Error` document, which a failed request answers with.
 ///
@@ -36,20 +51,7 @@ pub(crate) struct ErrorDocument {
 /// A result without URL lists is still a created channel, so missing lists are empty
 /// rather than an error; every `Url` is kept, in order (Python keeps only the first).
 pub(crate) fn parse_create_result(body: &[u8]) -> Result<CreateLiveChannelResult, XmlError> {
-    let doc = parse_document(body, "CreateLiveChannelResult")?;
-    let mut result = CreateLiveChannelResult {
-        publish_urls: Vec::new(),
-        play_urls: Vec::new(),
-        request_id: None,
-    };
-    for child in element_children(doc.root_element()) {
-        match child.tag_name().name() {
-            "PublishUrls" => collect_urls(child, &mut result.publish_urls),
-            "PlayUrls" => collect_urls(child, &mut result.play_urls),
-            _ => {}
-        }
-    }
-    Ok(result)
+    read_with!(body, "CreateLiveChannelResult", create_result)
 }
 
 /// Reads the answer of GetLiveChannelInfo.
@@ -58,8 +60,7 @@ pub(crate) fn parse_create_result(body: &[u8]) -> Result<CreateLiveChannelResult
 /// docs list no Snapshot; an empty element counts as absent for typed values (as Go
 /// decodes it), but a value that is present and wrong is an error.
 pub(crate) fn parse_channel_info(body: &[u8]) -> Result<LiveChannelInfo, XmlError> {
-    let doc = parse_document(body, "LiveChannelConfiguration")?;
-    channel_info(doc.root_element()).map_err(|reason| invalid(reason, body))
+    read_with!(body, "LiveChannelConfiguration", channel_info)
 }
 
 /// Reads one page of ListLiveChannel.
@@ -68,8 +69,7 @@ pub(crate) fn parse_channel_info(body: &[u8]) -> Result<LiveChannelInfo, XmlErro
 /// empty bucket answers, so their absence is harmless; a channel entry must have a name and
 /// a status, because without them it cannot be acted on.
 pub(crate) fn parse_list(body: &[u8]) -> Result<ListLiveChannelResult, XmlError> {
-    let doc = parse_document(body, "ListLiveChannelResult")?;
-    list(doc.root_element()).map_err(|reason| invalid(reason, body))
+    read_with!(body, "ListLiveChannelResult", list)
 }
 
 /// Reads the answer of GetLiveChannelStat.
@@ -77,15 +77,13 @@ pub(crate) fn parse_list(body: &[u8]) -> Result<ListLiveChannelResult, XmlError>
 /// `Status` is required because it is the one thing the document exists to say; everything
 /// else exists only while Live, and Video/Audio may be missing even then.
 pub(crate) fn parse_stat(body: &[u8]) -> Result<LiveChannelStat, XmlError> {
-    let doc = parse_document(body, "LiveChannelStat")?;
-    stat(doc.root_element()).map_err(|reason| invalid(reason, body))
+    read_with!(body, "LiveChannelStat", stat)
 }
 
 /// Reads the answer of GetLiveChannelHistory; an empty root (a channel never pushed to) is
 /// an empty history.
 pub(crate) fn parse_history(body: &[u8]) -> Result<LiveChannelHistory, XmlError> {
-    let doc = parse_document(body, "LiveChannelHistory")?;
-    history(doc.root_element()).map_err(|reason| invalid(reason, body))
+    read_with!(body, "LiveChannelHistory", history)
 }
 
 /// Reads an OSS `Error` document, so that a failed request reports OSS's code and message.
@@ -96,7 +94,7 @@ pub(crate) fn parse_error(body: &[u8]) -> Option<ErrorDocument> {
     let text = std::str::from_utf8(body).ok()?;
     let doc = Document::parse(text).ok()?;
     let root = doc.root_element();
-    if root.tag_name().name() != "Error" {
+    if root.name() != "Error" {
         return None;
     }
     let mut code = None;
@@ -105,7 +103,7 @@ pub(crate) fn parse_error(body: &[u8]) -> Option<ErrorDocument> {
     let mut host_id = None;
     let mut ec = None;
     for child in element_children(root) {
-        match child.tag_name().name() {
+        match child.name() {
             "Code" => code = non_empty(child),
             "Message" => message = string_of(child),
             "RequestId" => request_id = non_empty(child),
@@ -138,8 +136,25 @@ pub(crate) fn parse_error_header(value: &str) -> Option<ErrorDocument> {
 // snippet once, so the walkers never touch the body)
 // ---------------------------------------------------------------------------------------
 
+/// Walks `CreateLiveChannelResult`.
+fn create_result<'a>(root: impl Element<'a>) -> Result<CreateLiveChannelResult, Reason> {
+    let mut result = CreateLiveChannelResult {
+        publish_urls: Vec::new(),
+        play_urls: Vec::new(),
+        request_id: None,
+    };
+    for child in element_children(root) {
+        match child.name() {
+            "PublishUrls" => collect_urls(child, &mut result.publish_urls),
+            "PlayUrls" => collect_urls(child, &mut result.play_urls),
+            _ => {}
+        }
+    }
+    Ok(result)
+}
+
 /// Walks `LiveChannelConfiguration` as GetLiveChannelInfo returns it.
-fn channel_info(root: Node<'_, '_>) -> Result<LiveChannelInfo, Reason> {
+fn channel_info<'a>(root: impl Element<'a>) -> Result<LiveChannelInfo, Reason> {
     let mut info = LiveChannelInfo {
         description: None,
         status: None,
@@ -151,12 +166,12 @@ fn channel_info(root: Node<'_, '_>) -> Result<LiveChannelInfo, Reason> {
         request_id: None,
     };
     for child in element_children(root) {
-        match child.tag_name().name() {
+        match child.name() {
             "Description" => info.description = Some(string_of(child)),
             "Status" => info.status = channel_status_of(child)?,
             "Target" => {
                 for t in element_children(child) {
-                    match t.tag_name().name() {
+                    match t.name() {
                         "Type" => info.target_type = non_empty_trimmed(t),
                         "FragDuration" => info.frag_duration = number_of(t)?,
                         "FragCount" => info.frag_count = number_of(t)?,
@@ -174,7 +189,7 @@ fn channel_info(root: Node<'_, '_>) -> Result<LiveChannelInfo, Reason> {
 
 /// Walks `Snapshot`; fields OSS leaves out are empty or 0, as in Go, since the model's
 /// snapshot fields are not optional.
-fn snapshot(node: Node<'_, '_>) -> Result<LiveChannelSnapshot, Reason> {
+fn snapshot<'a>(node: impl Element<'a>) -> Result<LiveChannelSnapshot, Reason> {
     let mut s = LiveChannelSnapshot {
         role_name: String::new(),
         dest_bucket: String::new(),
@@ -182,7 +197,7 @@ fn snapshot(node: Node<'_, '_>) -> Result<LiveChannelSnapshot, Reason> {
         interval: 0,
     };
     for child in element_children(node) {
-        match child.tag_name().name() {
+        match child.name() {
             "RoleName" => s.role_name = string_of(child),
             "DestBucket" => s.dest_bucket = string_of(child),
             "NotifyTopic" => s.notify_topic = string_of(child),
@@ -194,7 +209,7 @@ fn snapshot(node: Node<'_, '_>) -> Result<LiveChannelSnapshot, Reason> {
 }
 
 /// Walks `ListLiveChannelResult`.
-fn list(root: Node<'_, '_>) -> Result<ListLiveChannelResult, Reason> {
+fn list<'a>(root: impl Element<'a>) -> Result<ListLiveChannelResult, Reason> {
     let mut page = ListLiveChannelResult {
         prefix: String::new(),
         marker: String::new(),
@@ -205,7 +220,7 @@ fn list(root: Node<'_, '_>) -> Result<ListLiveChannelResult, Reason> {
         request_id: None,
     };
     for child in element_children(root) {
-        match child.tag_name().name() {
+        match child.name() {
             "Prefix" => page.prefix = string_of(child),
             "Marker" => page.marker = string_of(child),
             "MaxKeys" => page.max_keys = number_of(child)?.unwrap_or(0),
@@ -223,7 +238,7 @@ fn list(root: Node<'_, '_>) -> Result<ListLiveChannelResult, Reason> {
 
 /// Walks one `LiveChannel` of a list page; `position` (1-based) names the entry in errors,
 /// since an entry without a name has nothing else to be named by.
-fn summary(node: Node<'_, '_>, position: usize) -> Result<LiveChannelSummary, Reason> {
+fn summary<'a>(node: impl Element<'a>, position: usize) -> Result<LiveChannelSummary, Reason> {
     let mut name = None;
     let mut description = String::new();
     let mut status = None;
@@ -231,7 +246,7 @@ fn summary(node: Node<'_, '_>, position: usize) -> Result<LiveChannelSummary, Re
     let mut publish_urls = Vec::new();
     let mut play_urls = Vec::new();
     for child in element_children(node) {
-        match child.tag_name().name() {
+        match child.name() {
             "Name" => name = non_empty(child),
             "Description" => description = string_of(child),
             "Status" => status = channel_status_of(child)?,
@@ -261,14 +276,14 @@ fn summary(node: Node<'_, '_>, position: usize) -> Result<LiveChannelSummary, Re
 }
 
 /// Walks `LiveChannelStat`.
-fn stat(root: Node<'_, '_>) -> Result<LiveChannelStat, Reason> {
+fn stat<'a>(root: impl Element<'a>) -> Result<LiveChannelStat, Reason> {
     let mut status = None;
     let mut connected_time = None;
     let mut remote_addr = None;
     let mut video = None;
     let mut audio = None;
     for child in element_children(root) {
-        match child.tag_name().name() {
+        match child.name() {
             "Status" => {
                 let value = text_of(child);
                 let value = value.trim();
@@ -298,10 +313,10 @@ fn stat(root: Node<'_, '_>) -> Result<LiveChannelStat, Reason> {
 }
 
 /// Walks `Video`; missing fields are 0 or empty, as the model documents.
-fn video_of(node: Node<'_, '_>) -> Result<LiveChannelVideo, Reason> {
+fn video_of<'a>(node: impl Element<'a>) -> Result<LiveChannelVideo, Reason> {
     let mut v = LiveChannelVideo::default();
     for child in element_children(node) {
-        match child.tag_name().name() {
+        match child.name() {
             "Width" => v.width = number_of(child)?.unwrap_or(0),
             "Height" => v.height = number_of(child)?.unwrap_or(0),
             "FrameRate" => v.frame_rate = number_of(child)?.unwrap_or(0),
@@ -314,10 +329,10 @@ fn video_of(node: Node<'_, '_>) -> Result<LiveChannelVideo, Reason> {
 }
 
 /// Walks `Audio`; missing fields are 0 or empty, as the model documents.
-fn audio_of(node: Node<'_, '_>) -> Result<LiveChannelAudio, Reason> {
+fn audio_of<'a>(node: impl Element<'a>) -> Result<LiveChannelAudio, Reason> {
     let mut a = LiveChannelAudio::default();
     for child in element_children(node) {
-        match child.tag_name().name() {
+        match child.name() {
             "Bandwidth" => a.bandwidth = number_of(child)?.unwrap_or(0),
             "SampleRate" => a.sample_rate = number_of(child)?.unwrap_or(0),
             "Codec" => a.codec = trimmed_string(child),
@@ -328,10 +343,10 @@ fn audio_of(node: Node<'_, '_>) -> Result<LiveChannelAudio, Reason> {
 }
 
 /// Walks `LiveChannelHistory`.
-fn history(root: Node<'_, '_>) -> Result<LiveChannelHistory, Reason> {
+fn history<'a>(root: impl Element<'a>) -> Result<LiveChannelHistory, Reason> {
     let mut records = Vec::new();
     for child in element_children(root) {
-        if child.tag_name().name() == "LiveRecord" {
+        if child.name() == "LiveRecord" {
             let position = records.len() + 1;
             records.push(record(child, position)?);
         }
@@ -344,12 +359,12 @@ fn history(root: Node<'_, '_>) -> Result<LiveChannelHistory, Reason> {
 
 /// Walks one `LiveRecord`; both times are required because a record without them says
 /// nothing, and the model's times are not optional.
-fn record(node: Node<'_, '_>, position: usize) -> Result<LiveRecord, Reason> {
+fn record<'a>(node: impl Element<'a>, position: usize) -> Result<LiveRecord, Reason> {
     let mut start_time = None;
     let mut end_time = None;
     let mut remote_addr = String::new();
     for child in element_children(node) {
-        match child.tag_name().name() {
+        match child.name() {
             "StartTime" => start_time = time_of(child)?,
             "EndTime" => end_time = time_of(child)?,
             "RemoteAddr" => remote_addr = trimmed_string(child),

@@ -59,10 +59,7 @@ fn the_key_is_the_pure_functions_and_is_derived_once_per_day_and_region() {
 
     // Another region is another key.
     let other_region = cache.signing_key(AK, SK, "20240102", "cn-shanghai");
-    assert_eq!(
-        other_region,
-        v4::signing_key(SK, "20240102", "cn-shanghai")
-    );
+    assert_eq!(other_region, v4::signing_key(SK, "20240102", "cn-shanghai"));
     assert_eq!(cache.derived(), 3);
 
     // Each is found again while kept.
