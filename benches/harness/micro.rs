@@ -58,6 +58,7 @@ pub fn section_signing(s: &Settings, report: &mut Report) {
         token_form: TokenForm::Signed,
     };
     let mut v4_all = Vec::new();
+    let mut v4_kept = Vec::new();
     let mut v4_key = Vec::new();
     let mut v4_canonical = Vec::new();
     let mut v4_sts = Vec::new();
@@ -80,6 +81,21 @@ pub fn section_signing(s: &Settings, report: &mut Report) {
                             black_box(REGION),
                             black_box(&v4_req),
                             &[],
+                        );
+                        black_box(sig.unwrap());
+                    })
+                }),
+            ),
+            (
+                &mut v4_kept,
+                Box::new(|| {
+                    ns_per_op(n, || {
+                        let sig = v4::sign_with(
+                            black_box(AK),
+                            black_box(REGION),
+                            black_box(&v4_req),
+                            &[],
+                            |_| black_box(key),
                         );
                         black_box(sig.unwrap());
                     })
@@ -182,6 +198,12 @@ pub fn section_signing(s: &Settings, report: &mut Report) {
         "  of which: V4 signature (HMAC-SHA256 + hex)",
         "ns/op",
         v4_hmac,
+    );
+    report.add(
+        "signing",
+        "V4 header, key given (v4::sign_with; a client's kept key)",
+        "ns/op",
+        v4_kept,
     );
     report.add("signing", "V1 header (v1::authorization)", "ns/op", v1_all);
     report.add_target(
