@@ -122,11 +122,7 @@ impl<'i> PlainDocument<'i> {
             if open.is_empty() {
                 break;
             }
-            let next = pos + b[pos..].iter().position(|&c| c == b'<')?;
-            if !plain_text(&b[pos..next]) {
-                return None;
-            }
-            pos = next;
+            pos = text_end(b, pos)?;
         }
         (skip_space(b, pos) == b.len()).then_some(PlainDocument { text, elements })
     }
@@ -219,23 +215,57 @@ fn name_end(b: &[u8], pos: usize) -> Option<usize> {
     matches!(b.get(end), Some(b' ' | b'\t' | b'\n' | b'>' | b'/')).then_some(end)
 }
 
-/// Whether character data is plain: no reference (`&`), no carriage return, no `]]>`, and
-/// only characters XML allows (no control character but tab and line feed, neither U+FFFE
-/// nor U+FFFF; the text is already valid UTF-8, so it has no surrogate).
-fn plain_text(t: &[u8]) -> bool {
-    for (i, &c) in t.iter().enumerate() {
-        match c {
-            b'\t' | b'\n' => {}
-            b'&' => return false,
-            0..=0x1f => return false,
-            b'>' if i >= 2 && t[i - 2] == b']' && t[i - 1] == b']' => return false,
-            0xef if t.get(i + 1) == Some(&0xbf) && matches!(t.get(i + 2), Some(0xbe | 0xbf)) => {
-                return false;
-            }
-            _ => {}
-        }
+/// What a byte of character data is, for [`text_end`].
+const ORDINARY: u8 = 0;
+/// `<`: the text ends.
+const TAG: u8 = 1;
+/// Not plain: `&` (a reference), a carriage return, a control character XML forbids.
+const REFUSED: u8 = 2;
+/// `>` (refused after `]]`) and 0xEF (which starts U+FFFE and U+FFFF): look around.
+const LOOK: u8 = 3;
+
+/// [`ORDINARY`], [`TAG`], [`REFUSED`] or [`LOOK`] for each byte value.
+const CLASS: [u8; 256] = {
+    let mut class = [ORDINARY; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        class[c] = REFUSED;
+        c += 1;
     }
-    true
+    class[b'\t' as usize] = ORDINARY;
+    class[b'\n' as usize] = ORDINARY;
+    class[b'&' as usize] = REFUSED;
+    class[b'<' as usize] = TAG;
+    class[b'>' as usize] = LOOK;
+    class[0xef] = LOOK;
+    class
+};
+
+/// Where the character data starting at `pos` ends (the next `<`), in one pass; `None`
+/// when it does not end or is not plain: a reference, a carriage return, `]]>`, or a
+/// character XML does not allow (a control character but tab and line feed, U+FFFE or
+/// U+FFFF; the text is valid UTF-8, so it has no surrogate).
+fn text_end(b: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let c = *b.get(pos)?;
+        match CLASS[usize::from(c)] {
+            ORDINARY => {}
+            TAG => return Some(pos),
+            REFUSED => return None,
+            _ => {
+                // `pos` is past a tag's `>` here, so `pos - 2` is in the body.
+                let refused = if c == b'>' {
+                    b[pos - 2] == b']' && b[pos - 1] == b']'
+                } else {
+                    b.get(pos + 1) == Some(&0xbf) && matches!(b.get(pos + 2), Some(0xbe | 0xbf))
+                };
+                if refused {
+                    return None;
+                }
+            }
+        }
+        pos += 1;
+    }
 }
 
 #[cfg(test)]
