@@ -5,17 +5,18 @@
 //! whole life, and a derived key is worth less than the secret (it signs for one day, one
 //! region and one service only), so a kept key adds no exposure the secret does not already
 //! carry. A key is used only while the credentials it came from are the ones in use (same
-//! access key id, same secret by fingerprint), is wiped when replaced and when the cache is
-//! dropped, and never appears in `Debug`.
+//! access key id, same secret by fingerprint), is replaced by the next day's key of its
+//! key id and region, is wiped when replaced and when the cache is dropped, and never
+//! appears in `Debug`.
 
 use std::sync::Mutex;
 
 use super::hmac_sha256;
 use super::v4::signing_key;
 
-/// How many keys a cache keeps: one per (key id, day, region) in use. A client signs for
-/// one region with one key id at a time, so a few cover a new day arriving, a rotation and
-/// credentials alternating between calls.
+/// How many keys a cache keeps: one per (key id, region) in use, for the day last signed
+/// for. A client signs for one region with one key id at a time, so a few cover
+/// credentials alternating between calls (a provider that hands out several keys).
 const SLOTS: usize = 4;
 
 /// What the fingerprint of a secret is an HMAC of, under the secret: a fixed label, so the
@@ -80,6 +81,7 @@ impl SigningKeyCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut free = None;
+        let mut replaced = None;
         for (i, slot) in slots.entries.iter_mut().enumerate() {
             let Some(entry) = slot else {
                 free.get_or_insert(i);
@@ -95,15 +97,20 @@ impl SigningKeyCache {
                 free.get_or_insert(i);
                 continue;
             }
-            if entry.date == day && entry.region == region {
-                let key = entry.key;
-                drop(slots);
-                super::wipe(&mut fingerprint);
-                return key;
+            if entry.region == region {
+                if entry.date == day {
+                    let key = entry.key;
+                    drop(slots);
+                    super::wipe(&mut fingerprint);
+                    return key;
+                }
+                // Another day's key for the same credentials and region: the new day's
+                // key replaces it (at most one day per region is kept).
+                replaced = Some(i);
             }
         }
         let key = signing_key(access_key_secret, date, region);
-        let index = free.unwrap_or_else(|| {
+        let index = replaced.or(free).unwrap_or_else(|| {
             let i = slots.next;
             slots.next = (i + 1) % SLOTS;
             i

@@ -75,14 +75,14 @@ fn the_key_is_the_pure_functions_and_is_derived_once_per_day_and_region() {
 fn a_rotated_secret_is_never_signed_for_with_the_old_ones_keys() {
     let cache = SigningKeyCache::default();
     let old = cache.signing_key(AK, SK, "20240101", REGION);
-    cache.signing_key(AK, SK, "20231231", REGION);
+    cache.signing_key(AK, SK, "20240101", "cn-shanghai");
     assert_eq!(cache.kept(), 2);
 
     let rotated = cache.signing_key(AK, ROTATED_SK, "20240101", REGION);
     assert_eq!(rotated, v4::signing_key(ROTATED_SK, "20240101", REGION));
     assert_ne!(rotated, old);
     assert_eq!(cache.derived(), 3);
-    // Every key of the old secret went, the other day's too.
+    // Every key of the old secret went, the other region's too.
     assert_eq!(cache.kept(), 1);
 
     // Back to the old secret: derived again, not found.
@@ -100,19 +100,36 @@ fn another_key_id_with_the_same_secret_has_keys_of_its_own() {
 }
 
 #[test]
+fn a_new_day_replaces_the_key_of_the_day_before() {
+    let cache = SigningKeyCache::default();
+    cache.signing_key(AK, SK, "20240101", REGION);
+    cache.signing_key(AK, SK, "20240101", "cn-shanghai");
+    assert_eq!(cache.kept(), 2);
+    let next_day = cache.signing_key(AK, SK, "20240102", REGION);
+    assert_eq!(next_day, v4::signing_key(SK, "20240102", REGION));
+    // The other region's key stays; the day before's key of this region went.
+    assert_eq!(cache.kept(), 2);
+    assert_eq!(cache.derived(), 3);
+    cache.signing_key(AK, SK, "20240101", "cn-shanghai");
+    assert_eq!(cache.derived(), 3);
+    cache.signing_key(AK, SK, "20240101", REGION);
+    assert_eq!(cache.derived(), 4);
+}
+
+#[test]
 fn at_most_a_few_keys_are_kept() {
     let cache = SigningKeyCache::default();
-    for day in 1..=10 {
-        let date = format!("202401{day:02}");
+    for region in 1..=10 {
+        let region = format!("cn-region-{region}");
         assert_eq!(
-            cache.signing_key(AK, SK, &date, REGION),
-            v4::signing_key(SK, &date, REGION)
+            cache.signing_key(AK, SK, "20240101", &region),
+            v4::signing_key(SK, "20240101", &region)
         );
     }
     assert_eq!(cache.kept(), super::SLOTS);
     assert_eq!(cache.derived(), 10);
-    // The latest day is still kept.
-    cache.signing_key(AK, SK, "20240110", REGION);
+    // The latest is still kept.
+    cache.signing_key(AK, SK, "20240101", "cn-region-10");
     assert_eq!(cache.derived(), 10);
 }
 
