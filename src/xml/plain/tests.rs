@@ -25,13 +25,18 @@ fn answers(body: &[u8]) -> String {
 }
 
 /// Asserts that the readers agree on `body`; returns whether the plain reader took it.
+/// A body it refuses goes to roxmltree alone, the same path either way, so only the
+/// bodies it takes are compared.
 fn same_with_both_readers(body: &[u8]) -> bool {
+    if !std::str::from_utf8(body).is_ok_and(|t| PlainDocument::parse(t).is_some()) {
+        return false;
+    }
     TREE_ONLY.set(true);
     let tree = answers(body);
     TREE_ONLY.set(false);
     let either = answers(body);
     assert_eq!(either, tree, "{:?}", String::from_utf8_lossy(body));
-    std::str::from_utf8(body).is_ok_and(|t| PlainDocument::parse(t).is_some())
+    true
 }
 
 fn seeds() -> Vec<(String, Vec<u8>)> {
@@ -95,7 +100,7 @@ fn every_edit_of_the_seeds_reads_the_same_with_both_readers() {
 
 #[test]
 fn unusual_but_valid_documents_read_the_same() {
-    let cases: &[&str] = &[
+    let plain: &[&str] = &[
         "<LiveChannelStat/>",
         "<LiveChannelStat />",
         "<LiveChannelStat></LiveChannelStat >",
@@ -110,7 +115,12 @@ fn unusual_but_valid_documents_read_the_same() {
         "<CreateLiveChannelResult><PlayUrls><Url> a </Url><Url/><Url>b</Url></PlayUrls>\
          <PublishUrls><Url>c]]d]>e</Url></PublishUrls></CreateLiveChannelResult>",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><LiveChannelStat><Status>Idle</Status></LiveChannelStat>",
-        // Each of these the plain reader leaves to roxmltree.
+    ];
+    for case in plain {
+        assert!(same_with_both_readers(case.as_bytes()), "{case:?}");
+    }
+    // Each of these the plain reader leaves to roxmltree.
+    let refused: &[&str] = &[
         "<?xml version=\"1.0\"?><LiveChannelStat><Status>Idle</Status></LiveChannelStat>",
         "<LiveChannelStat><Status>Li&#118;e</Status></LiveChannelStat>",
         "<LiveChannelStat><Status>Live</Status>\r\n</LiveChannelStat>",
@@ -129,8 +139,8 @@ fn unusual_but_valid_documents_read_the_same() {
         "<\u{e9}><Status>Live</Status></\u{e9}>",
         "\u{feff}<LiveChannelStat><Status>Live</Status></LiveChannelStat>",
     ];
-    for case in cases {
-        same_with_both_readers(case.as_bytes());
+    for case in refused {
+        assert!(!same_with_both_readers(case.as_bytes()), "{case:?}");
     }
     let deep = format!(
         "<LiveChannelStat>{}<Status>Live</Status>{}</LiveChannelStat>",
