@@ -18,6 +18,30 @@ pub use crate::time::{
     http_date, iso8601, parse_http_date, parse_iso8601, parse_v4_datetime, v4_datetime,
 };
 
+/// Reads `text` as each credentials document osslive parses: JSON (the CLI's
+/// `config.json`), the INI credentials file, and STS credentials as the ECS metadata
+/// service and a credentials URI answer them. Returns the error messages that must never
+/// quote the document (all but the one naming a bad `Expiration`, which shows that value),
+/// for the fuzz target to check that no secret is echoed; a panic is the finding.
+pub fn read_credentials_documents(text: &str) -> Vec<String> {
+    use crate::credentials::session::{CodeCheck, parse};
+    let mut errors = Vec::new();
+    if let Err(e) = crate::credentials::json::parse(text) {
+        errors.push(e);
+    }
+    if let Err(e) = crate::credentials::ini::Ini::parse(text) {
+        errors.push(e);
+    }
+    for check in [CodeCheck::Required, CodeCheck::Ignored] {
+        if let Err(e) = parse(text, check) {
+            if !e.starts_with("the answer's Expiration") {
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
 /// Why a body was refused, as the client would report it in `Error::InvalidResponse`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlFailure {

@@ -32,12 +32,12 @@ mod ecs_ram_role;
 mod env;
 mod environment;
 mod http;
-mod ini;
-mod json;
+pub(crate) mod ini;
+pub(crate) mod json;
 mod profile;
 mod provider;
 mod refresh;
-mod session;
+pub(crate) mod session;
 mod uri;
 
 pub use access_key::Credentials;
