@@ -3,7 +3,11 @@
 //! The environment is process-global, so this binary holds exactly one test, which makes
 //! every change to it and restores the previous values when it ends (even by a panic).
 
+mod credentials_common;
+
 use std::time::Duration;
+
+use credentials_common::{Restore, set};
 
 use osslive::CredentialsProvider;
 use osslive::{
@@ -21,30 +25,6 @@ const VARS: [&str; 6] = [
     "ALIBABA_CLOUD_SECURITY_TOKEN",
 ];
 
-/// Puts the variables back as they were.
-struct Restore(Vec<(&'static str, Option<std::ffi::OsString>)>);
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        for (name, value) in &self.0 {
-            match value {
-                // SAFETY: this binary runs only this test, and no other thread of the
-                // process (the emulator's included) reads the environment.
-                Some(v) => unsafe { std::env::set_var(name, v) },
-                None => unsafe { std::env::remove_var(name) },
-            }
-        }
-    }
-}
-
-fn set(name: &str, value: Option<&str>) {
-    // SAFETY: see `Restore`.
-    match value {
-        Some(v) => unsafe { std::env::set_var(name, v) },
-        None => unsafe { std::env::remove_var(name) },
-    }
-}
-
 #[track_caller]
 fn assert_credentials_error<T: std::fmt::Debug>(result: Result<T, Error>, variable: &str) {
     match result {
@@ -58,7 +38,7 @@ fn assert_credentials_error<T: std::fmt::Debug>(result: Result<T, Error>, variab
 
 #[test]
 fn environment_credentials_are_read_at_every_request() {
-    let _restore = Restore(VARS.iter().map(|v| (*v, std::env::var_os(v))).collect());
+    let _restore = Restore::save(&VARS);
     let pid = std::process::id();
     let (id, secret, token) = (
         format!("LTAIenvTest{pid}"),

@@ -7,10 +7,14 @@
 //! variables: it sets every variable the chain reads and restores them when it ends (even
 //! by a panic). The other only reads the sources, to check that list is whole.
 
+mod credentials_common;
+
 use std::path::Path;
 
+use credentials_common::{Restore, set};
+
 use osslive::credentials::{DEFAULT_CHAIN_VARIABLES, LOOPBACK_ONLY_VAR};
-use osslive::{Client, CredentialsProvider, DefaultCredentialsChain, Error};
+use osslive::{CredentialsProvider, DefaultCredentialsChain, Error};
 use osslive_emulator::ecs_metadata::EcsMetadataConfig;
 use osslive_emulator::keyring::Credential;
 use osslive_emulator::{Config, Emulator};
@@ -29,46 +33,17 @@ fn vars() -> Vec<&'static str> {
     vars
 }
 
-/// Puts the variables back as they were.
-struct Restore(Vec<(&'static str, Option<std::ffi::OsString>)>);
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        for (name, value) in &self.0 {
-            set(name, value.as_deref().and_then(|v| v.to_str()));
-        }
-    }
-}
-
-fn set(name: &str, value: Option<&str>) {
-    // SAFETY: this binary runs only this test, and no other thread of the process (the
-    // emulator's included) reads the environment.
-    match value {
-        Some(v) => unsafe { std::env::set_var(name, v) },
-        None => unsafe { std::env::remove_var(name) },
-    }
-}
-
 /// One ListLiveChannel call through a client of `emulator` using a new default chain.
 fn list_with_chain(emulator: &Emulator) -> Result<(), Error> {
     list_with(emulator, DefaultCredentialsChain::new())
 }
 
+/// One ListLiveChannel call through a client of `emulator` using `provider`.
 fn list_with(
     emulator: &Emulator,
     provider: impl CredentialsProvider + 'static,
 ) -> Result<(), Error> {
-    let client = Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials_provider(provider)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    client
-        .bucket("chain-bucket")?
-        .list_live_channel(&Default::default())
-        .map(drop)
+    credentials_common::list_with(emulator, "chain-bucket", provider)
 }
 
 fn write(path: &Path, text: &str) {
@@ -84,7 +59,7 @@ fn the_default_chain_tries_each_source_in_order() {
         "run with cargo"
     );
     let vars = vars();
-    let _restore = Restore(vars.iter().map(|v| (*v, std::env::var_os(v))).collect());
+    let _restore = Restore::save(&vars);
     for var in &vars {
         set(var, None);
     }

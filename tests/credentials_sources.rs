@@ -6,6 +6,8 @@
 //! credentials URI. Every address is loopback; the guard that refuses any other is checked
 //! to be on before anything could reach the real metadata address.
 
+mod credentials_common;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -48,17 +50,7 @@ fn list_with(
     emulator: &Emulator,
     provider: impl CredentialsProvider + 'static,
 ) -> Result<(), Error> {
-    let client = Client::builder()
-        .endpoint(emulator.endpoint())
-        .region("cn-hangzhou")
-        .credentials_provider(provider)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    client
-        .bucket("sources-bucket")?
-        .list_live_channel(&Default::default())
-        .map(drop)
+    credentials_common::list_with(emulator, "sources-bucket", provider)
 }
 
 /// The credentials error of a call, with no secret of the tests in it.
