@@ -17,8 +17,8 @@
 //! of the two sees the other, so no call of an old epoch can block on a socket the
 //! interrupt missed.
 //!
-//! The call in progress on a thread is kept in a thread-local (ureq runs the connector and
-//! the transport on the calling thread), keyed by its [`Cancellation`], so that a socket
+//! The call in progress on a thread is kept in a thread-local (the connectors and the
+//! transport run on the calling thread), keyed by its [`Cancellation`], so that a socket
 //! of one client never takes the epoch of another client's call.
 
 use std::cell::Cell;
@@ -219,7 +219,7 @@ impl CallSocket {
             return Err(cancelled_io());
         }
         let Some((key, epoch)) = CURRENT.with(Cell::get) else {
-            // Not within a call of any client (ureq closing a connection, say).
+            // Not within a call of any client (a pool dropping a connection, say).
             return Ok(());
         };
         if key != self.cancellation.key() {

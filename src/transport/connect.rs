@@ -1,5 +1,6 @@
-//! Opening TCP connections for ureq: the connector that makes a [`TcpTransport`], in
-//! place of ureq's own `TcpConnector`, whose transport is not ours to change.
+//! Opening TCP connections: the connector of the client's ureq connector chain that makes
+//! a [`TcpTransport`], in place of ureq's own `TcpConnector`, whose transport is not ours
+//! to change.
 
 use std::io;
 use std::net::SocketAddr;

@@ -1,7 +1,7 @@
 //! Blocking socket I/O bounded by a deadline, with the socket's timeout set only when it
 //! has to shrink.
 //!
-//! ureq hands each read and write the time left of the request's overall timeout. Its TCP
+//! Each read and write is handed the time left of the request's overall timeout. ureq's TCP
 //! transport made that the socket's `SO_RCVTIMEO` / `SO_SNDTIMEO` whenever it differed from
 //! the last value, and as the time left shrinks from call to call it always did: one
 //! `setsockopt` per read and per write (BENCHMARKS.md). Here the socket keeps a timeout as

@@ -1,5 +1,6 @@
-//! How a failed attempt is reported: ureq failures and OSS error answers turned into an
-//! [`Error`], with the decision whether the same request may succeed if sent again.
+//! How a failed attempt is reported: connection and transport failures (ureq's errors),
+//! answers that could not be read, and OSS error answers turned into an [`Error`], with
+//! the decision whether the same request may succeed if sent again.
 
 use std::time::SystemTime;
 
@@ -8,6 +9,8 @@ use crate::error::{
     TransportErrorKind,
 };
 use crate::xml;
+
+use super::http1::response::Failure;
 
 /// A failed attempt: the error, whether trying again may help, and the server's clock
 /// when OSS said ours is skewed.
@@ -50,6 +53,55 @@ fn io_kind(kind: std::io::ErrorKind) -> TransportErrorKind {
             TransportErrorKind::Reset
         }
         _ => TransportErrorKind::Io,
+    }
+}
+
+/// Maps a failure to read the answer. A cut answer or one that breaks HTTP/1.1 may come
+/// whole on the next try (a connection the server closed, a proxy's hiccup), and is
+/// retried as a reset connection or a protocol error from ureq was; a body over the
+/// client's limit will be as large the next time.
+pub(crate) fn map_answer_failure(failure: Failure, deadline_bound: bool) -> AttemptFailure {
+    let transport = |kind, message: String, source: Source| {
+        Error::Transport(TransportError::new(kind, message, Some(source)))
+    };
+    let (error, retryable) = match failure {
+        Failure::Transport(e) => return map_ureq_error(e, deadline_bound),
+        Failure::Closed { part } => {
+            let message = format!("the server closed the connection before {part} was complete");
+            let source = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message.clone());
+            (
+                transport(TransportErrorKind::Reset, message, Box::new(source)),
+                true,
+            )
+        }
+        Failure::Malformed(why) => {
+            let source = std::io::Error::new(std::io::ErrorKind::InvalidData, why.clone());
+            (
+                transport(TransportErrorKind::Protocol, why, Box::new(source)),
+                true,
+            )
+        }
+        Failure::TooLarge {
+            status,
+            request_id,
+            limit,
+        } => {
+            let reason = format!("the response body is larger than the limit of {limit} bytes");
+            let error = Error::invalid_response(
+                status,
+                request_id,
+                xml::XmlError {
+                    reason,
+                    snippet: String::new(),
+                },
+            );
+            (error, false)
+        }
+    };
+    AttemptFailure {
+        error,
+        retryable,
+        server_time: None,
     }
 }
 

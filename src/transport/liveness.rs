@@ -1,9 +1,9 @@
 //! Whether a pooled keep-alive connection can still carry a request: the rule that decides
 //! when to ask the kernel, and the question itself (one non-blocking peek).
 //!
-//! ureq asks a connection whether it is open twice per request, when it goes back to the
-//! pool and when it comes out again, and its TCP transport answered each time with a
-//! 1-byte non-blocking read wrapped in two `ioctl(FIONBIO)`: 6 system calls per request
+//! The pool asks a connection whether it is open twice per request, when it goes back and
+//! when it comes out again. ureq's TCP transport answered each time with a 1-byte
+//! non-blocking read wrapped in two `ioctl(FIONBIO)`: 6 system calls per request
 //! (BENCHMARKS.md). Here a connection whose answer was read a moment ago is trusted without
 //! asking, and asking is a single `recv(MSG_PEEK | MSG_DONTWAIT)`.
 
@@ -34,8 +34,8 @@ thread_local! {
 /// recently it was used: for a request that must not be sent on a connection the server
 /// may already have closed, because sending it again on a new one is not safe.
 ///
-/// ureq takes a connection from the pool on the thread that runs the request, and gives
-/// the transport no other way to know which request it is for.
+/// The pool asks through ureq's `Transport::is_open`, which has no room to say which
+/// request the connection is for; the pool is asked on the thread that runs the request.
 pub(crate) struct ProbeEveryCheckout {
     previous: bool,
 }

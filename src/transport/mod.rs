@@ -1,17 +1,19 @@
-//! The transport layer: one type that owns everything a request needs (the ureq agent,
-//! the endpoint and addressing, the signing configuration, the credentials provider, the
+//! The transport layer: one type that owns everything a request needs (the connector and
+//! the pool of idle connections, the endpoint and addressing, the signing configuration, the credentials provider, the
 //! retry policy, the clock as OSS sees it, the log hook and the limits) and sends one
 //! signed request with retries, its answer turned into bytes or an [`Error`].
 //!
 //! A `Client` is an `Arc` of it, every `Bucket` shares that `Arc`.
 
-mod agent;
 mod cancel;
 mod connect;
+mod connector;
 mod deadline;
 mod endpoint;
 mod failure;
+mod http1;
 mod liveness;
+mod pool;
 mod socket;
 mod tcp;
 
@@ -21,20 +23,22 @@ use std::time::{Duration, Instant, SystemTime};
 use ureq::tls::Certificate;
 
 use crate::credentials::{self, Credentials, CredentialsProvider};
-use crate::error::{
-    ConfigError, Error, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-};
+use crate::error::{ConfigError, Error, TimeoutError, TimeoutKind};
 use crate::retry::{RetryPolicy, SkewedClock};
 use crate::settings::{Addressing, LogHook, SignatureVersion};
 use crate::signing::key_cache::SigningKeyCache;
 use crate::signing::rtmp::TokenForm;
 use crate::signing::{RequestToSign, v1, v4};
-use crate::xml::XmlError;
 
 use cancel::Cancellation;
+use connector::Connector;
 pub(crate) use endpoint::Endpoint;
 use endpoint::{push_bucket_base, request_url};
-use failure::{AttemptFailure, map_ureq_error, retryable_status, service_error};
+use failure::{
+    AttemptFailure, map_answer_failure, map_ureq_error, retryable_status, service_error,
+};
+use http1::response::Budget;
+use pool::{Connection, Pool};
 
 /// Everything [`Transport::new`] needs, checked by `ClientBuilder::build`.
 pub(crate) struct TransportSettings {
@@ -59,7 +63,9 @@ pub(crate) struct TransportSettings {
 
 /// The state every request of a client shares; see the module documentation.
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    connector: Connector,
+    pool: Pool,
+    user_agent: String,
     endpoint: Endpoint,
     addressing: Addressing,
     signature_version: SignatureVersion,
@@ -100,19 +106,20 @@ pub(crate) struct OssResponse {
 }
 
 impl Transport {
-    /// Builds the agent and takes ownership of the settings.
+    /// Builds the connector and takes ownership of the settings.
     pub(crate) fn new(settings: TransportSettings) -> Transport {
         let cancellation = Arc::new(Cancellation::default());
-        let agent = agent::agent(
+        let connector = Connector::new(
             settings.connect_timeout,
-            settings.request_timeout,
             &settings.user_agent,
             settings.resolve,
             settings.trust_roots,
             Arc::clone(&cancellation),
         );
         Transport {
-            agent,
+            connector,
+            pool: Pool::default(),
+            user_agent: settings.user_agent,
             endpoint: settings.endpoint,
             addressing: settings.addressing,
             signature_version: settings.signature_version,
@@ -359,80 +366,78 @@ impl Transport {
             &req.query,
         );
         self.log(log::Level::Debug, || format!("{} {url}", req.method));
-        let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
-        for (name, value) in &headers {
-            builder = builder.header(*name, value.as_str());
+        let (authority, target) = split_url(&url);
+        headers.push(("authorization", authorization));
+        let mut bytes = Vec::with_capacity(512 + req.body.as_ref().map_or(0, Vec::len));
+        {
+            let header_refs: Vec<(&str, &str)> =
+                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            // A PUT or POST carries a body, if only an empty one.
+            let body = match req.method {
+                "PUT" | "POST" => Some(req.body.as_deref().unwrap_or(&[])),
+                _ => req.body.as_deref(),
+            };
+            http1::request::write(
+                &mut bytes,
+                req.method,
+                target,
+                authority,
+                &self.user_agent,
+                &header_refs,
+                body,
+            );
         }
-        builder = builder.header("authorization", authorization);
-        let body: &[u8] = req.body.as_deref().unwrap_or(&[]);
-        let request = builder.body(body).map_err(|e| {
-            Error::Transport(TransportError::new(
-                TransportErrorKind::Other,
-                format!("cannot build the request: {e}"),
-                Some(Box::new(e)),
-            ))
-        })?;
-        // Only a deadline nearer than the per-request timeout needs a request-level setting.
+        // The attempt ends at the per-request timeout or at the call's deadline, whichever
+        // comes first; which one it was names the timeout.
         let deadline_bound = time_left < self.request_timeout;
-        let request = if deadline_bound {
-            self.agent
-                .configure_request(request)
-                .timeout_global(Some(time_left))
-                .build()
-        } else {
-            request
+        let budget = Budget {
+            until: Instant::now() + time_left.min(self.request_timeout),
+            reason: ureq::Timeout::Global,
         };
-        let sent = {
+        let pooled = {
             // A request that is not idempotent must not go out on a connection the server
             // may have closed, since sending it again on a new one is not safe: whatever
             // connection the pool hands out for it is probed, however fresh.
             let _probe = (!idempotent(req.method)).then(liveness::ProbeEveryCheckout::enter);
-            self.agent.run(request)
+            self.pool.take(authority)
         };
-        let mut response = sent.map_err(|e| map_ureq_error(e, deadline_bound))?;
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+        let mut connection = match pooled {
+            Some(connection) => connection,
+            None => Connection {
+                transport: self
+                    .connector
+                    .open(self.endpoint.scheme(), authority, budget)
+                    .map_err(|e| map_ureq_error(e, deadline_bound))?,
+                authority: authority.into(),
+            },
         };
-        let request_id = header("x-oss-request-id");
-        let oss_err_header = header("x-oss-err");
-        let server_date = header("date");
-        let body = match response
-            .body_mut()
-            .with_config()
-            .limit(self.max_response_bytes)
-            .read_to_vec()
-        {
-            Ok(body) => body,
-            Err(ureq::Error::BodyExceedsLimit(limit)) => {
-                let reason = format!("the response body is larger than the limit of {limit} bytes");
-                return Err(AttemptFailure::from(Error::invalid_response(
-                    status,
-                    request_id,
-                    XmlError {
-                        reason,
-                        snippet: String::new(),
-                    },
-                )));
-            }
-            Err(e) => return Err(map_ureq_error(e, deadline_bound)),
-        };
+        send(&mut *connection.transport, &bytes, budget)
+            .map_err(|e| map_ureq_error(e, deadline_bound))?;
+        let answer =
+            http1::response::read(&mut *connection.transport, budget, self.max_response_bytes)
+                .map_err(|f| map_answer_failure(f, deadline_bound))?;
+        if answer.reusable {
+            self.pool.give_back(connection);
+        }
+        let status = answer.status;
         if (200..300).contains(&status) {
             return Ok(OssResponse {
                 status,
-                request_id,
-                body,
+                request_id: answer.request_id,
+                body: answer.body,
                 attempts: 1,
             });
         }
-        let error = service_error(status, request_id, &body, oss_err_header.as_deref());
+        let error = service_error(
+            status,
+            answer.request_id,
+            &answer.body,
+            answer.oss_err.as_deref(),
+        );
         let skewed = error.code == "RequestTimeTooSkewed";
         let server_time = if skewed {
-            server_date
+            answer
+                .date
                 .as_deref()
                 .and_then(crate::time::parse_http_date)
         } else {
@@ -443,6 +448,34 @@ impl Transport {
             server_time,
             error: Error::service(error),
         })
+    }
+}
+
+/// Hands the whole request to the transport, in pieces only if it is larger than the
+/// transport's output buffer; osslive's TCP transport sends it in one write when the
+/// answer is awaited.
+fn send(
+    transport: &mut dyn ureq::unversioned::transport::Transport,
+    mut bytes: &[u8],
+    budget: Budget,
+) -> Result<(), ureq::Error> {
+    while !bytes.is_empty() {
+        let output = transport.buffers().output();
+        let n = output.len().min(bytes.len());
+        output[..n].copy_from_slice(&bytes[..n]);
+        transport.transmit_output(n, budget.next())?;
+        bytes = &bytes[n..];
+    }
+    Ok(())
+}
+
+/// `SCHEME://AUTHORITY/TARGET` → (`AUTHORITY`, `/TARGET`), for the URLs
+/// [`request_url`] makes (always a scheme, always a path).
+fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match rest.find('/') {
+        Some(slash) => rest.split_at(slash),
+        None => (rest, "/"),
     }
 }
 

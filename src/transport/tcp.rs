@@ -1,12 +1,15 @@
-//! The TCP connection under ureq: one keep-alive socket that sends a request in one write,
+//! The TCP connection of a client, a ureq `Transport` (so that ureq's TLS and CONNECT
+//! proxy connectors can wrap it): one keep-alive socket that sends a request in one write,
 //! waits under socket timeouts set only when they must shrink ([`deadline`]) and is probed
 //! only when [`liveness`] says so.
 //!
-//! ureq writes the request head and the body as two transmissions. Sent as they come,
-//! that is two `sendto`s and two TCP segments, and the server wakes up twice. Here what
-//! ureq transmits is kept until ureq waits for the answer, which it always does after the
-//! last byte of a request, and then goes out in one write. Nothing waits on the peer while
-//! bytes are kept back: every read starts by sending them.
+//! What is transmitted is kept until the answer is awaited, which the client always does
+//! after the last byte of a request, and then goes out in one write. osslive's own
+//! exchange transmits a request in one piece already, but TLS may hand over one record at
+//! a time, and ureq (which drove this transport before, and still does for a CONNECT
+//! proxy's handshake) wrote a head and a body as two transmissions: sent as they came,
+//! that was two `sendto`s and two TCP segments, and the server woke up twice. Nothing
+//! waits on the peer while bytes are kept back: every read starts by sending them.
 //!
 //! [`deadline`]: super::deadline
 //! [`liveness`]: super::liveness
@@ -23,7 +26,7 @@ use super::deadline::{Deadline, SocketTimeout, bounded};
 use super::liveness;
 
 /// Kept-back request bytes are sent at once when they reach this size, without waiting
-/// for ureq to ask for the answer: a LiveChannel request is a few kB at most, and a larger
+/// for the answer to be awaited: a LiveChannel request is a few kB at most, and a larger
 /// body gains nothing from being sent in one piece.
 const HOLD_AT_MOST: usize = 64 * 1024;
 
@@ -36,11 +39,11 @@ impl ShutdownHandle for CallSocket {
     }
 }
 
-/// A keep-alive TCP connection for ureq; see the module documentation.
+/// A keep-alive TCP connection; see the module documentation.
 pub(crate) struct TcpTransport {
     socket: Arc<CallSocket>,
     buffers: LazyBuffers,
-    /// Bytes ureq transmitted that the kernel has not seen yet.
+    /// Bytes transmitted that the kernel has not seen yet.
     held: Vec<u8>,
     read_timeout: SocketTimeout,
     write_timeout: SocketTimeout,
@@ -106,8 +109,8 @@ impl Transport for TcpTransport {
     }
 
     /// Keeps the bytes for the write that [`await_input`](Self::await_input) makes, unless
-    /// too many are held already. ureq transmits a whole request and then waits for its
-    /// answer; it never waits on the peer in between.
+    /// too many are held already. A whole request is transmitted before its answer is
+    /// awaited; nothing waits on the peer in between.
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let output = &self.buffers.output()[..amount];
         self.held.extend_from_slice(output);
@@ -141,7 +144,7 @@ impl Transport for TcpTransport {
         Ok(amount > 0)
     }
 
-    /// Asked by ureq's pool when the connection goes back and when it comes out again:
+    /// Asked by the pool when the connection goes back and when it comes out again:
     /// a connection whose answer was just read is trusted, any other is probed once
     /// ([`liveness`]).
     fn is_open(&mut self) -> bool {
