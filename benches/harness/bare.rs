@@ -1,6 +1,7 @@
-//! ureq alone: the HTTP client under osslive, driven with the headers osslive signed and
-//! read as osslive's transport reads an answer, without signing or parsing. The anatomy,
-//! threads and unpinned sections compare osslive with it.
+//! ureq alone: the HTTP client osslive ran every request through before issue 19 (it now
+//! only opens connections with ureq's connectors), driven with the headers osslive signed
+//! and read to the end, without signing or parsing. The anatomy, threads and unpinned
+//! sections compare osslive with it.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -32,8 +33,8 @@ impl ureq::unversioned::resolver::Resolver for FixedResolver {
 pub enum Bare {
     /// No timeouts at all: ureq resolves synchronously, no thread.
     NoTimeouts,
-    /// Timeouts and settings as osslive's transport sets them (connect 10 s, global
-    /// 30 s), with ureq's default resolver: a resolver thread per call.
+    /// Timeouts and settings as osslive's transport set them on its ureq agent (connect
+    /// 10 s, global 30 s), with ureq's default resolver: a resolver thread per call.
     LikeOsslive,
     /// As `LikeOsslive`, with a resolver that answers the fixed address.
     LikeOsslivePinned,
