@@ -1,7 +1,8 @@
 //! A client behind a CONNECT proxy from the environment (`HTTP_PROXY` and the rest, as
 //! ureq reads them when a client is built): its requests go through one tunnel the pool
-//! keeps, the proxy's credentials reach the proxy, `NO_PROXY` bypasses it, and a proxy
-//! that refuses or is not there gives a transport error that says so, in bounded time.
+//! keeps, the proxy's credentials reach the proxy, `NO_PROXY` bypasses it, a proxy that
+//! refuses or is not there gives a transport error that names it, in bounded time, and
+//! HTTPS runs end to end inside the tunnel.
 //!
 //! The proxy is this file's own, on 127.0.0.1: it reads the `CONNECT` head, records it,
 //! connects to the target (only 127.0.0.1), answers `200 Connection established` and
@@ -17,7 +18,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use osslive::{Client, Error, LiveChannelConfiguration, TransportErrorKind};
+use osslive::{
+    Client, ClientBuilder, Credentials, Error, LiveChannelConfiguration, TransportErrorKind,
+};
 use osslive_emulator::{Config, Emulator};
 
 const AK: &str = "LTAI5tProxyTestKey";
@@ -271,18 +274,21 @@ fn requests(mut upstream: &[u8]) -> Vec<String> {
     found
 }
 
-/// A client of `endpoint`, built now: it takes the proxy variables as they are.
-fn client(endpoint: &str) -> Client {
+/// A client of `endpoint` with short limits.
+fn builder(endpoint: &str) -> ClientBuilder {
     Client::builder()
         .endpoint(endpoint)
         .region("cn-hangzhou")
-        .credentials(osslive::Credentials::new(AK, SK))
+        .credentials(Credentials::new(AK, SK))
         .connect_timeout(Duration::from_secs(2))
         .request_timeout(Duration::from_secs(5))
         .deadline(Duration::from_secs(10))
         .retry_base_delay(Duration::from_millis(5))
-        .build()
-        .unwrap()
+}
+
+/// A client of `endpoint`, built now: it takes the proxy variables as they are.
+fn client(endpoint: &str) -> Client {
+    builder(endpoint).build().unwrap()
 }
 
 /// A loopback port nothing listens on.
@@ -370,9 +376,13 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
     );
     set_env("NO_PROXY", None);
 
-    // 4. A proxy that wants other credentials: a transport error naming its answer.
+    // 4. A proxy that wants other credentials: a transport error naming the proxy and its
+    // answer, but not the credentials it was given.
     let (refusing_addr, refusing) = proxy(Behaviour::RequireAuthentication);
-    set_env("HTTP_PROXY", Some(&format!("http://{refusing_addr}")));
+    set_env(
+        "HTTP_PROXY",
+        Some(&format!("http://user:pass@{refusing_addr}")),
+    );
     let started = Instant::now();
     let err = client(&endpoint)
         .bucket(BUCKET)
@@ -383,8 +393,14 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
     let Error::Transport(transport) = &err else {
         panic!("{err:?}");
     };
+    let named = format!("CONNECT proxy failed: {refusing_addr} (from the environment): ");
+    assert!(transport.message().starts_with(&named), "{err}");
     assert!(transport.message().contains("407"), "{err}");
-    assert!(transport.message().contains("CONNECT proxy"), "{err}");
+    let everything = format!("{err} {err:?}");
+    assert!(
+        !everything.contains("user:pass") && !everything.contains("dXNlcjpwYXNz"),
+        "{everything}"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -397,11 +413,10 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
     );
     assert!(refusing.tunnels().is_empty());
 
-    // 5. A proxy nobody listens on: a connect error, like a closed endpoint.
-    set_env(
-        "HTTP_PROXY",
-        Some(&format!("http://127.0.0.1:{}", closed_port())),
-    );
+    // 5. A proxy nobody listens on: a connect error, like a closed endpoint, that says the
+    // proxy refused.
+    let closed = format!("127.0.0.1:{}", closed_port());
+    set_env("HTTP_PROXY", Some(&format!("http://{closed}")));
     let started = Instant::now();
     let err = client(&endpoint)
         .bucket(BUCKET)
@@ -413,14 +428,59 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
         panic!("{err:?}");
     };
     assert_eq!(transport.kind(), TransportErrorKind::Connect, "{err:?}");
+    let named = format!("io: CONNECT proxy {closed} (from the environment): ");
+    assert!(transport.message().starts_with(&named), "{err}");
     let io = std::error::Error::source(&err)
         .and_then(|s| s.downcast_ref::<std::io::Error>())
         .unwrap_or_else(|| panic!("no io::Error source: {err:?}"));
     assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+    let os = std::error::Error::source(io)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .unwrap_or_else(|| panic!("the system's error is not kept: {err:?}"));
+    assert!(os.raw_os_error().is_some(), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
         started.elapsed()
     );
     assert_eq!(seen.tunnels().len(), 2, "the working proxy was not asked");
+
+    // 6. HTTPS through the proxy: TLS runs inside the tunnel, end to end, so the proxy
+    // carries a handshake and records, never a request in the clear.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let tls_emulator = Emulator::start(
+        Config::new(AK, SK).tls(cert.pem().as_bytes(), key.serialize_pem().as_bytes()),
+    )
+    .unwrap();
+    let tls_endpoint = tls_emulator.endpoint();
+    let tls_target = tls_endpoint.strip_prefix("https://").unwrap().to_owned();
+    set_env("HTTP_PROXY", Some(&format!("http://{proxy_addr}")));
+    let tls_client = builder(&tls_endpoint)
+        .ca_certificates_pem(cert.pem())
+        .build()
+        .unwrap();
+    let bucket = tls_client.bucket(BUCKET).unwrap();
+    bucket
+        .create_live_channel(CHANNEL, &LiveChannelConfiguration::default())
+        .unwrap();
+    bucket.get_live_channel_stat(CHANNEL).unwrap();
+    let tunnels = seen.tunnels();
+    assert_eq!(
+        tunnels.len(),
+        3,
+        "one more tunnel for both calls: {tunnels:?}"
+    );
+    assert_eq!(tunnels[2].target, tls_target);
+    let carried = tunnels[2].upstream.lock().unwrap().clone();
+    assert_eq!(carried.first(), Some(&0x16), "a TLS handshake record first");
+    assert!(
+        find(&carried, b"HTTP/1.1").is_none(),
+        "nothing in the clear"
+    );
+    assert!(
+        find(&carried, BUCKET.as_bytes()).is_none(),
+        "nothing in the clear"
+    );
 }
