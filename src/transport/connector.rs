@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ureq::ProxyProtocol;
 use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
@@ -203,11 +204,59 @@ impl Connector {
             // Client::interrupt reaches sockets through the client's Cancellation.
             register_shutdown: Arc::new(|_: std::sync::Weak<dyn ShutdownHandle>| Ok(())),
         };
-        let transport = (self.run)(&details)?;
+        let transport = (self.run)(&details).map_err(|e| match self.connect_proxy(&uri) {
+            Some(proxy) => through_proxy(e, &proxy),
+            None => e,
+        })?;
         if scheme == "https" && !transport.is_tls() {
             return Err(ureq::Error::TlsRequired);
         }
         Ok(transport)
+    }
+
+    /// `host:port` of the CONNECT proxy a connection to `uri` goes through, if any (never
+    /// the proxy's credentials). ureq's chain ignores a SOCKS proxy without its
+    /// socks-proxy feature, and goes straight to a host on `NO_PROXY`.
+    fn connect_proxy(&self, uri: &Uri) -> Option<String> {
+        let proxy = self.config.proxy()?;
+        let connect = matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https);
+        (connect && !proxy.is_no_proxy(uri)).then(|| format!("{}:{}", proxy.host(), proxy.port()))
+    }
+}
+
+/// Names the proxy in a failure to open a connection through it. Every socket of such a
+/// connection is one to the proxy, and without its name a refused connection or a 407
+/// reads as the endpoint's doing, while the proxy came silently from the environment. The
+/// I/O error keeps its kind (which decides the error's kind and retry) and its cause.
+fn through_proxy(e: ureq::Error, proxy: &str) -> ureq::Error {
+    let proxy = format!("{proxy} (from the environment)");
+    match e {
+        ureq::Error::Io(io) => {
+            ureq::Error::Io(std::io::Error::new(io.kind(), ThroughProxy { proxy, io }))
+        }
+        ureq::Error::ConnectProxyFailed(reason) => {
+            ureq::Error::ConnectProxyFailed(format!("{proxy}: {reason}"))
+        }
+        other => other,
+    }
+}
+
+/// An I/O error on the connection to a CONNECT proxy; see [`through_proxy`].
+#[derive(Debug)]
+struct ThroughProxy {
+    proxy: String,
+    io: std::io::Error,
+}
+
+impl std::fmt::Display for ThroughProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CONNECT proxy {}: {}", self.proxy, self.io)
+    }
+}
+
+impl std::error::Error for ThroughProxy {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.io)
     }
 }
 
