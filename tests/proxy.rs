@@ -390,12 +390,15 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
         .get_live_channel_stat(CHANNEL)
         .unwrap_err();
     eprintln!("407 from the proxy: {err} / {err:?}");
-    let Error::Transport(transport) = &err else {
+    // The proxy setting is wrong, not the network: a configuration error, not retried.
+    let Error::Config(config) = &err else {
         panic!("{err:?}");
     };
+    assert!(!err.is_retryable());
     let named = format!("CONNECT proxy failed: {refusing_addr} (from the environment): ");
-    assert!(transport.message().starts_with(&named), "{err}");
-    assert!(transport.message().contains("407"), "{err}");
+    assert!(config.message().starts_with(&named), "{err}");
+    assert!(config.message().contains("407"), "{err}");
+    assert!(config.message().contains("HTTPS_PROXY"), "{err}");
     let everything = format!("{err} {err:?}");
     assert!(
         !everything.contains("user:pass") && !everything.contains("dXNlcjpwYXNz"),
@@ -408,8 +411,8 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
     );
     assert_eq!(
         refusing.connections.load(Ordering::SeqCst),
-        err.attempts() as usize,
-        "one CONNECT per attempt"
+        1,
+        "asked once: the same proxy gives the same answer"
     );
     assert!(refusing.tunnels().is_empty());
 
@@ -428,7 +431,7 @@ fn a_connect_proxy_from_the_environment_carries_the_calls_or_says_why_not() {
         panic!("{err:?}");
     };
     assert_eq!(transport.kind(), TransportErrorKind::Connect, "{err:?}");
-    let named = format!("io: CONNECT proxy {closed} (from the environment): ");
+    let named = format!("io: through the CONNECT proxy {closed} (from the environment): ");
     assert!(transport.message().starts_with(&named), "{err}");
     let io = std::error::Error::source(&err)
         .and_then(|s| s.downcast_ref::<std::io::Error>())

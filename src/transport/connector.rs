@@ -250,7 +250,7 @@ struct ThroughProxy {
 
 impl std::fmt::Display for ThroughProxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CONNECT proxy {}: {}", self.proxy, self.io)
+        write!(f, "through the CONNECT proxy {}: {}", self.proxy, self.io)
     }
 }
 

@@ -105,6 +105,12 @@ pub(crate) fn map_answer_failure(failure: Failure, deadline_bound: bool) -> Atte
     }
 }
 
+/// Whether a CONNECT proxy's failure (ureq's text) is the proxy refusing the client:
+/// `407 Proxy Authentication Required` or `403 Forbidden`.
+fn proxy_refused(why: &str) -> bool {
+    why.contains("responded 407") || why.contains("responded 403")
+}
+
 /// Maps a ureq failure, deciding whether the same request may succeed again: a
 /// refused, reset or cut connection, a failed name lookup and a timeout may; a TLS
 /// failure (a certificate that does not verify, for an unknown issuer or another host
@@ -183,9 +189,20 @@ pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFai
             let message = format!("io: {io}");
             (transport(io_kind(io.kind()), message, Box::new(io)), true)
         }
+        // A proxy that wants credentials, or other ones, answers the same the next time:
+        // the proxy setting is wrong, not the network.
+        ureq::Error::ConnectProxyFailed(ref why) if proxy_refused(why) => {
+            let message = format!(
+                "{e}: the proxy refused the tunnel; check the proxy URL in HTTPS_PROXY, \
+                 HTTP_PROXY or ALL_PROXY and its credentials (http://NAME:PASSWORD@HOST:PORT)"
+            );
+            (config(message, e), false)
+        }
         other => {
             let kind = match other {
-                ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
+                ureq::Error::ConnectionFailed | ureq::Error::ConnectProxyFailed(_) => {
+                    TransportErrorKind::Connect
+                }
                 ureq::Error::Protocol(_)
                 | ureq::Error::LargeResponseHeader(..)
                 | ureq::Error::BodyStalled => TransportErrorKind::Protocol,
