@@ -334,7 +334,8 @@ fn read_chunked(
         if size == 0 {
             return read_trailers(t, budget).map_err(ChunkFailure::from);
         }
-        if body.len() as u64 + size > limit {
+        // `size` may be up to u64::MAX: compared with what is left, so nothing can wrap.
+        if size > limit.saturating_sub(body.len() as u64) {
             return Err(ChunkFailure::TooLarge);
         }
         // Under `limit`, checked just above.
