@@ -194,6 +194,13 @@ fn parse_head(input: &[u8]) -> Result<Option<(usize, Head)>, Failure> {
             )));
         }
     };
+    // The limit holds however the head came: whole in one read as well as in pieces
+    // (where `read_head` stops waiting at it).
+    if used > MAX_HEAD_BYTES {
+        return Err(Failure::Malformed(format!(
+            "the answer's head is larger than {MAX_HEAD_BYTES} bytes"
+        )));
+    }
     // A complete parse always has both.
     let status = response.code.unwrap_or_default();
     let http11 = response.version == Some(1);
@@ -319,7 +326,8 @@ fn read_chunked(
     loop {
         let size = loop {
             match httparse::parse_chunk_size(t.buffers().input()) {
-                Ok(httparse::Status::Complete((used, size))) => {
+                // As for the head: the line's limit holds in one read as in pieces.
+                Ok(httparse::Status::Complete((used, size))) if used <= MAX_CHUNK_LINE => {
                     t.buffers().input_consume(used);
                     break size;
                 }
