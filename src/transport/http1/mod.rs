@@ -10,3 +10,8 @@
 
 pub(crate) mod request;
 pub(crate) mod response;
+#[cfg(test)]
+pub(crate) mod scripted;
+
+#[cfg(test)]
+mod tests;

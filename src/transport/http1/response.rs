@@ -16,11 +16,11 @@ use ureq::unversioned::transport::{NextTimeout, Transport};
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The most header lines in one head.
-const MAX_HEADERS: usize = 64;
+pub(super) const MAX_HEADERS: usize = 64;
 
 /// The longest chunk-size line (size and extensions) and the most trailer bytes.
-const MAX_CHUNK_LINE: usize = 1024;
-const MAX_TRAILER_BYTES: usize = 16 * 1024;
+pub(super) const MAX_CHUNK_LINE: usize = 1024;
+pub(super) const MAX_TRAILER_BYTES: usize = 16 * 1024;
 
 /// The time an exchange may take: when it ends and the reason a transport reports then.
 #[derive(Debug, Clone, Copy)]
