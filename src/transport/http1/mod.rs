@@ -10,7 +10,6 @@
 
 pub(crate) mod request;
 pub(crate) mod response;
-#[cfg(test)]
 pub(crate) mod scripted;
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! An in-memory connection that hands out a scripted answer in pieces, for the reader's
-//! unit tests and its fuzz target ([`crate::fuzzing::read_http_answer`]): where the
+//! unit tests and its fuzz target (`crate::fuzzing::read_http_answer`): where the
 //! reads of a real socket end is up to the network, and the reader must give the same
 //! answer wherever they do.
 //!
@@ -16,6 +16,7 @@ pub(crate) enum Piece {
     /// next wait, as a socket keeps what a read did not take).
     Bytes(Vec<u8>),
     /// The transport's timeout (`ureq::Error::Timeout(Global)`).
+    #[cfg(test)]
     Timeout,
 }
 
@@ -48,6 +49,7 @@ impl Scripted {
     }
 
     /// How many times the reader waited for input (the close and a timeout count).
+    #[cfg(test)]
     pub(crate) fn awaits(&self) -> usize {
         self.awaits
     }
@@ -63,6 +65,7 @@ impl Scripted {
     }
 
     /// Whether pieces are left that the reader never waited for.
+    #[cfg(test)]
     pub(crate) fn pending(&self) -> bool {
         !self.pieces.is_empty()
     }
@@ -85,6 +88,7 @@ impl Transport for Scripted {
         self.awaits += 1;
         match self.pieces.pop_front() {
             None => Ok(false),
+            #[cfg(test)]
             Some(Piece::Timeout) => Err(ureq::Error::Timeout(ureq::Timeout::Global)),
             Some(Piece::Bytes(mut bytes)) => {
                 let free = self.buffers.input_append_buf();
