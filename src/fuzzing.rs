@@ -1,6 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/`; **for fuzzing only, not API**.
 //!
-//! The response parsers live in a crate-private module so that they can change freely;
+//! The response parsers and the HTTP/1.1 answer reader live in a crate-private module so that they can change freely;
 //! the fuzz targets are a separate crate and need to call them directly, without a
 //! server and a client around them. This module re-exports them as thin wrappers whose
 //! results use only public types. It is `#[doc(hidden)]`, carries no semver promise and
@@ -11,6 +11,8 @@ use crate::models::{
     CreateLiveChannelResult, ListLiveChannelResult, LiveChannelConfiguration, LiveChannelHistory,
     LiveChannelInfo, LiveChannelStat,
 };
+use crate::transport::http1::response::{self, Budget};
+use crate::transport::http1::scripted::Scripted;
 use crate::xml;
 
 pub use crate::encoding::{percent_decode, percent_encode};
@@ -126,4 +128,50 @@ pub fn parse_error_header(value: &str) -> Option<ErrorFields> {
 /// The PutLiveChannel body the client sends for `cfg`.
 pub fn write_configuration(cfg: &LiveChannelConfiguration) -> String {
     xml::write_configuration(cfg)
+}
+
+/// An answer as the client's HTTP/1.1 reader read it, and how much of the connection's
+/// input it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    /// The status code.
+    pub status: u16,
+    /// `x-oss-request-id`.
+    pub request_id: Option<String>,
+    /// `x-oss-err`.
+    pub oss_err: Option<String>,
+    /// `Date`.
+    pub date: Option<String>,
+    /// The body, as its framing ends it.
+    pub body: Vec<u8>,
+    /// Whether the client would pool the connection for the next request.
+    pub reusable: bool,
+    /// The bytes the reader took: the interim answers, the head and the body.
+    pub consumed: usize,
+    /// The bytes the connection handed over (the pieces the reader waited for).
+    pub delivered: usize,
+}
+
+/// Reads one answer, its body at most `limit` bytes, as the client does after sending a
+/// request, from a connection whose reads return `pieces`, one each, then the server's
+/// close. A refusal is returned as its description (the internal failure's `Debug`
+/// text); a panic is the finding.
+pub fn read_http_answer(pieces: &[&[u8]], limit: u64) -> Result<HttpAnswer, String> {
+    let mut t = Scripted::of_bytes(pieces.iter().copied());
+    let budget = Budget {
+        until: std::time::Instant::now() + std::time::Duration::from_secs(60),
+        reason: ureq::Timeout::Global,
+    };
+    let answer = response::read(&mut t, budget, limit).map_err(|f| format!("{f:?}"))?;
+    let delivered = t.delivered();
+    Ok(HttpAnswer {
+        status: answer.status,
+        request_id: answer.request_id,
+        oss_err: answer.oss_err,
+        date: answer.date,
+        body: answer.body,
+        reusable: answer.reusable,
+        consumed: delivered - t.unread(),
+        delivered,
+    })
 }

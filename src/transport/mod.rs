@@ -11,7 +11,7 @@ mod connector;
 mod deadline;
 mod endpoint;
 mod failure;
-mod http1;
+pub(crate) mod http1;
 mod liveness;
 mod pool;
 mod socket;

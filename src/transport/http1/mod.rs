@@ -10,3 +10,7 @@
 
 pub(crate) mod request;
 pub(crate) mod response;
+pub(crate) mod scripted;
+
+#[cfg(test)]
+mod tests;

@@ -16,11 +16,11 @@ use ureq::unversioned::transport::{NextTimeout, Transport};
 pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The most header lines in one head.
-const MAX_HEADERS: usize = 64;
+pub(super) const MAX_HEADERS: usize = 64;
 
 /// The longest chunk-size line (size and extensions) and the most trailer bytes.
-const MAX_CHUNK_LINE: usize = 1024;
-const MAX_TRAILER_BYTES: usize = 16 * 1024;
+pub(super) const MAX_CHUNK_LINE: usize = 1024;
+pub(super) const MAX_TRAILER_BYTES: usize = 16 * 1024;
 
 /// The time an exchange may take: when it ends and the reason a transport reports then.
 #[derive(Debug, Clone, Copy)]
@@ -194,6 +194,13 @@ fn parse_head(input: &[u8]) -> Result<Option<(usize, Head)>, Failure> {
             )));
         }
     };
+    // The limit holds however the head came: whole in one read as well as in pieces
+    // (where `read_head` stops waiting at it).
+    if used > MAX_HEAD_BYTES {
+        return Err(Failure::Malformed(format!(
+            "the answer's head is larger than {MAX_HEAD_BYTES} bytes"
+        )));
+    }
     // A complete parse always has both.
     let status = response.code.unwrap_or_default();
     let http11 = response.version == Some(1);
@@ -319,7 +326,8 @@ fn read_chunked(
     loop {
         let size = loop {
             match httparse::parse_chunk_size(t.buffers().input()) {
-                Ok(httparse::Status::Complete((used, size))) => {
+                // As for the head: the line's limit holds in one read as in pieces.
+                Ok(httparse::Status::Complete((used, size))) if used <= MAX_CHUNK_LINE => {
                     t.buffers().input_consume(used);
                     break size;
                 }
@@ -334,7 +342,8 @@ fn read_chunked(
         if size == 0 {
             return read_trailers(t, budget).map_err(ChunkFailure::from);
         }
-        if body.len() as u64 + size > limit {
+        // `size` may be up to u64::MAX: compared with what is left, so nothing can wrap.
+        if size > limit.saturating_sub(body.len() as u64) {
             return Err(ChunkFailure::TooLarge);
         }
         // Under `limit`, checked just above.
