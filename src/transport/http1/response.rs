@@ -247,6 +247,12 @@ fn parse_head(input: &[u8]) -> Result<Option<(usize, Head)>, Failure> {
             }
         }
     }
+    // Both framings at once is how response splitting and smuggling look (RFC 9112,
+    // section 6.3): the body is read by Transfer-Encoding, and the connection is not
+    // trusted with another request.
+    if chunked.is_some() && length.is_some() {
+        head.keep_alive = false;
+    }
     head.framing = match (status, chunked, length) {
         (204 | 304 | 100..=199, _, _) => Framing::Empty,
         // Transfer-Encoding wins over Content-Length; without chunked last, the body runs
