@@ -313,6 +313,36 @@ impl Transport {
         }
     }
 
+    /// The `Authorization` value of `req` with `headers` (those signed), in the client's
+    /// signature version.
+    fn authorization(
+        &self,
+        creds: &Credentials,
+        req: &OssRequest<'_>,
+        headers: &[(&str, &str)],
+    ) -> Result<String, Error> {
+        let query: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let to_sign = RequestToSign {
+            method: req.method,
+            bucket: req.bucket,
+            key: req.key,
+            query: &query,
+            headers,
+        };
+        let (id, secret) = (creds.access_key_id(), creds.access_key_secret());
+        match self.signature_version {
+            SignatureVersion::V1 => Ok(v1::authorization(id, secret, &to_sign)),
+            SignatureVersion::V4 => {
+                let region = self.region.as_deref().unwrap_or_default();
+                let signed = v4::sign_with(id, region, &to_sign, &[], |date| {
+                    self.signing_keys.signing_key(id, secret, date, region)
+                })
+                .map_err(|e| Error::Config(ConfigError::new(e.to_string()).with_source(e)))?;
+                Ok(signed.authorization)
+            }
+        }
+    }
+
     /// One signed attempt with at most `time_left` to finish.
     fn attempt_once(
         &self,
@@ -321,43 +351,20 @@ impl Transport {
     ) -> Result<OssResponse, AttemptFailure> {
         let creds = self.credentials()?;
         let now = self.clock.now();
-        let mut headers: Vec<(&str, String)> = Vec::with_capacity(5);
-        headers.push(("date", crate::time::http_date(now)));
-        if self.signature_version == SignatureVersion::V4 {
-            headers.push(("x-oss-date", crate::time::v4_datetime(now)));
-            headers.push(("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD.to_owned()));
+        let date = crate::time::http_date(now);
+        let v4_date =
+            (self.signature_version == SignatureVersion::V4).then(|| crate::time::v4_datetime(now));
+        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(6);
+        headers.push(("date", &date));
+        if let Some(v4_date) = &v4_date {
+            headers.push(("x-oss-date", v4_date));
+            headers.push(("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD));
         }
         if let Some(token) = creds.security_token() {
-            headers.push(("x-oss-security-token", token.to_owned()));
+            headers.push(("x-oss-security-token", token));
         }
-        let authorization = {
-            let header_refs: Vec<(&str, &str)> =
-                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let query_refs: Vec<(&str, &str)> =
-                req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let to_sign = RequestToSign {
-                method: req.method,
-                bucket: req.bucket,
-                key: req.key,
-                query: &query_refs,
-                headers: &header_refs,
-            };
-            match self.signature_version {
-                SignatureVersion::V1 => {
-                    v1::authorization(creds.access_key_id(), creds.access_key_secret(), &to_sign)
-                }
-                SignatureVersion::V4 => {
-                    let region = self.region.as_deref().unwrap_or_default();
-                    let (id, secret) = (creds.access_key_id(), creds.access_key_secret());
-                    v4::sign_with(id, region, &to_sign, &[], |date| {
-                        self.signing_keys.signing_key(id, secret, date, region)
-                    })
-                    .map_err(|e| Error::Config(ConfigError::new(e.to_string()).with_source(e)))?
-                    .authorization
-                }
-            }
-        };
-        drop(creds);
+        let authorization = self.authorization(&creds, req, &headers)?;
+        headers.push(("authorization", &authorization));
         let url = request_url(
             &self.endpoint,
             self.addressing,
@@ -367,26 +374,23 @@ impl Transport {
         );
         self.log(log::Level::Debug, || format!("{} {url}", req.method));
         let (authority, target) = split_url(&url);
-        headers.push(("authorization", authorization));
-        let mut bytes = Vec::with_capacity(512 + req.body.as_ref().map_or(0, Vec::len));
-        {
-            let header_refs: Vec<(&str, &str)> =
-                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            // A PUT or POST carries a body, if only an empty one.
-            let body = match req.method {
-                "PUT" | "POST" => Some(req.body.as_deref().unwrap_or(&[])),
-                _ => req.body.as_deref(),
-            };
-            http1::request::write(
-                &mut bytes,
-                req.method,
-                target,
-                authority,
-                &self.user_agent,
-                &header_refs,
-                body,
-            );
-        }
+        // A PUT or POST carries a body, if only an empty one.
+        let body = match req.method {
+            "PUT" | "POST" => Some(req.body.as_deref().unwrap_or(&[])),
+            _ => req.body.as_deref(),
+        };
+        let mut bytes = Vec::with_capacity(512 + body.map_or(0, <[u8]>::len));
+        http1::request::write(
+            &mut bytes,
+            req.method,
+            target,
+            authority,
+            &self.user_agent,
+            &headers,
+            body,
+        );
+        drop(headers);
+        drop(creds);
         // The attempt ends at the per-request timeout or at the call's deadline, whichever
         // comes first; which one it was names the timeout.
         let deadline_bound = time_left < self.request_timeout;
