@@ -1,7 +1,7 @@
 //! Entry points for the fuzz targets in `fuzz/`; **for fuzzing only, not API**.
 //!
-//! The response parsers and the HTTP/1.1 answer reader live in a crate-private module so that they can change freely;
-//! the fuzz targets are a separate crate and need to call them directly, without a
+//! The response parsers and the HTTP/1.1 answer reader live in crate-private modules so
+//! that they can change freely; the fuzz targets are a separate crate and need to call them directly, without a
 //! server and a client around them. This module re-exports them as thin wrappers whose
 //! results use only public types. It is `#[doc(hidden)]`, carries no semver promise and
 //! may change or disappear with any release: do not call it from anything but a fuzz
