@@ -56,28 +56,30 @@ fn io_kind(kind: std::io::ErrorKind) -> TransportErrorKind {
     }
 }
 
+/// A transport error keeping its cause.
+fn transport_error(kind: TransportErrorKind, message: String, source: Source) -> Error {
+    Error::Transport(TransportError::new(kind, message, Some(source)))
+}
+
 /// Maps a failure to read the answer. A cut answer or one that breaks HTTP/1.1 may come
 /// whole on the next try (a connection the server closed, a proxy's hiccup), and is
 /// retried as a reset connection or a protocol error from ureq was; a body over the
 /// client's limit will be as large the next time.
 pub(crate) fn map_answer_failure(failure: Failure, deadline_bound: bool) -> AttemptFailure {
-    let transport = |kind, message: String, source: Source| {
-        Error::Transport(TransportError::new(kind, message, Some(source)))
-    };
     let (error, retryable) = match failure {
         Failure::Transport(e) => return map_ureq_error(e, deadline_bound),
         Failure::Closed { part } => {
             let message = format!("the server closed the connection before {part} was complete");
             let source = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message.clone());
             (
-                transport(TransportErrorKind::Reset, message, Box::new(source)),
+                transport_error(TransportErrorKind::Reset, message, Box::new(source)),
                 true,
             )
         }
         Failure::Malformed(why) => {
             let source = std::io::Error::new(std::io::ErrorKind::InvalidData, why.clone());
             (
-                transport(TransportErrorKind::Protocol, why, Box::new(source)),
+                transport_error(TransportErrorKind::Protocol, why, Box::new(source)),
                 true,
             )
         }
@@ -129,9 +131,6 @@ pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFai
     let timeout = |kind, message: String, source: Source| {
         Error::Timeout(TimeoutError::new(kind, message, Some(source)))
     };
-    let transport = |kind, message: String, source: Source| {
-        Error::Transport(TransportError::new(kind, message, Some(source)))
-    };
     let config = |message: String, source: ureq::Error| {
         Error::Config(ConfigError::new(message).with_source(source))
     };
@@ -151,7 +150,7 @@ pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFai
         }
         // Name service hiccups pass, so this is retried like a refused connection.
         ureq::Error::HostNotFound => (
-            transport(
+            transport_error(
                 TransportErrorKind::Dns,
                 "the endpoint's host name could not be resolved".into(),
                 Box::new(e),
@@ -187,7 +186,10 @@ pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFai
         ureq::Error::Io(io) => {
             // The text stays ureq's ("io: ..."), as before the kind was kept.
             let message = format!("io: {io}");
-            (transport(io_kind(io.kind()), message, Box::new(io)), true)
+            (
+                transport_error(io_kind(io.kind()), message, Box::new(io)),
+                true,
+            )
         }
         // A proxy that wants credentials, or other ones, answers the same the next time:
         // the proxy setting is wrong, not the network.
@@ -208,7 +210,10 @@ pub(crate) fn map_ureq_error(e: ureq::Error, deadline_bound: bool) -> AttemptFai
                 | ureq::Error::BodyStalled => TransportErrorKind::Protocol,
                 _ => TransportErrorKind::Other,
             };
-            (transport(kind, other.to_string(), Box::new(other)), true)
+            (
+                transport_error(kind, other.to_string(), Box::new(other)),
+                true,
+            )
         }
     };
     AttemptFailure {
